@@ -1,0 +1,185 @@
+"""The CORS-preflight cache, as an immutable value (https://fetch.spec.whatwg.org/#cors-preflight-cache).
+
+Each entry remembers that a preflight allowed one method or one header name for a
+(serialized origin, URL, credentials) key until it expires. Lookups and updates take
+``now`` (seconds, any epoch) from the caller: nothing here reads a clock. Every update
+returns a new :class:`PreflightCache`; the old one is unchanged, so caches can be shared,
+compared and pickled.
+
+Engines differ in how they key, merge, and match entries; those differences are the
+``cache_*`` fields of :class:`~corsspec.browsers.BrowserProfile`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from .browsers import BrowserProfile, CacheWildcard
+from .headers import byte_lowercase
+from .safelist import CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+
+__all__ = ["CacheEntry", "CacheKey", "PreflightCache"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+@attrs.frozen(kw_only=True)
+class CacheEntry:
+    """Fetch: cache entry. Exactly one of ``method`` and ``header`` is set."""
+
+    origin: str
+    url: str
+    credentials: bool
+    expires: float
+    method: str | None = None
+    header: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CacheKey:
+    """What a lookup is keyed by: byte-serialized origin, URL, and credentials mode."""
+
+    origin: str
+    url: str
+    credentialed: bool
+
+
+def _wildcard_usable(
+    entry: CacheEntry, credentialed: bool, profile: BrowserProfile
+) -> bool:
+    rule = profile.cache_wildcard
+    if rule is CacheWildcard.UNCREDENTIALED_REQUEST:
+        return not credentialed
+    if rule is CacheWildcard.UNCREDENTIALED_ENTRY:
+        return not entry.credentials
+    return False
+
+
+@attrs.frozen(kw_only=True)
+class PreflightCache:
+    """An immutable CORS-preflight cache shared by the evaluations of one browser session."""
+
+    entries: tuple[CacheEntry, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _matching(
+        self, key: CacheKey, now: float, profile: BrowserProfile
+    ) -> Iterable[CacheEntry]:
+        """Fetch: cache entry match (key, origin, URL, credentials), unexpired only."""
+        origin, url, credentialed = key.origin, key.url, key.credentialed
+        for entry in self.entries:
+            if entry.origin != origin or entry.url != url or entry.expires <= now:
+                continue
+            if profile.cache_key_includes_credentials:
+                if entry.credentials != credentialed:
+                    continue
+            elif credentialed and not entry.credentials:
+                # An uncredentialed result never vouches for a credentialed request.
+                continue
+            yield entry
+
+    def method_match(
+        self, method: str, key: CacheKey, *, now: float, profile: BrowserProfile
+    ) -> bool:
+        """Fetch: method cache entry match (the method itself, or a usable ``*``)."""
+        credentialed = key.credentialed
+        for entry in self._matching(key, now, profile):
+            if entry.method is None:
+                continue
+            if entry.method == method:
+                return True
+            if entry.method == "*" and _wildcard_usable(entry, credentialed, profile):
+                return True
+        return False
+
+    def header_match(
+        self, name: str, key: CacheKey, *, now: float, profile: BrowserProfile
+    ) -> bool:
+        """Fetch: header-name cache entry match (case-insensitive, or a usable ``*``).
+
+        Precondition: ``name`` is byte-lowercase.
+        """
+        credentialed = key.credentialed
+        for entry in self._matching(key, now, profile):
+            if entry.header is None:
+                continue
+            if entry.header == name:
+                return True
+            if (
+                entry.header == "*"
+                and _wildcard_usable(entry, credentialed, profile)
+                and (
+                    name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+                    or profile.cache_wildcard_covers_authorization
+                )
+            ):
+                return True
+        return False
+
+    def clear(self, key: CacheKey) -> PreflightCache:
+        """Fetch: clear cache entries (every entry for this origin and URL)."""
+        origin, url = key.origin, key.url
+        kept = tuple(e for e in self.entries if e.origin != origin or e.url != url)
+        if len(kept) == len(self.entries):
+            return self
+        return PreflightCache(entries=kept)
+
+    def expire(self, now: float) -> PreflightCache:
+        """Drop entries whose max-age has elapsed at ``now``."""
+        kept = tuple(e for e in self.entries if e.expires > now)
+        return self if len(kept) == len(self.entries) else PreflightCache(entries=kept)
+
+    def store(
+        self,
+        key: CacheKey,
+        *,
+        methods: Iterable[str],
+        header_names: Iterable[str],
+        max_age: float,
+        now: float,
+        profile: BrowserProfile,
+    ) -> PreflightCache:
+        """Fetch: CORS-preflight fetch steps 9-10 (create or update cache entries).
+
+        With ``profile.cache_replaces_entry`` the new result replaces everything cached
+        for (origin, URL), as Chromium and WebKit keep one result per resource.
+        """
+        origin, url, credentialed = key.origin, key.url, key.credentialed
+        limit = profile.max_cacheable_url_length
+        if limit is not None and len(url) >= limit:
+            return self
+        expires = now + max_age
+        replaces = profile.cache_replaces_entry
+        base = [
+            e
+            for e in self.entries
+            if e.expires > now and not (replaces and e.origin == origin and e.url == url)
+        ]
+        new: dict[tuple[str | None, str | None], CacheEntry] = {}
+        for method in methods:
+            new[(method, None)] = CacheEntry(
+                origin=origin, url=url, credentials=credentialed, expires=expires, method=method
+            )
+        for name in header_names:
+            lowered = byte_lowercase(name)
+            new[(None, lowered)] = CacheEntry(
+                origin=origin, url=url, credentials=credentialed, expires=expires, header=lowered
+            )
+        # Fetch: "update" an entry that matches (same key and item) instead of adding one.
+        kept = [
+            e
+            for e in base
+            if not (
+                e.origin == origin
+                and e.url == url
+                and e.credentials == credentialed
+                and (e.method, e.header) in new
+            )
+        ]
+        return PreflightCache(entries=(*kept, *new.values()))

@@ -1,0 +1,125 @@
+"""The CORS check, response tainting, and which response headers script can read.
+
+Fetch sections: CORS check (https://fetch.spec.whatwg.org/#cors-check), main fetch's
+"expose" step and CORS-exposed header-name list, CORS filtered response, and
+CORS-safelisted response-header name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ._abnf import MAX_HEADER_VALUE_LEN
+from .headers import FAILURE, byte_lowercase, extract_list_values, get
+from .origins import try_parse_url
+from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
+from .safelist import CORS_SAFELISTED_RESPONSE_HEADER_NAMES, FORBIDDEN_RESPONSE_HEADER_NAMES
+
+__all__ = ["clip", "cors_check", "visible_header_names"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
+ACEH = "access-control-expose-headers"
+
+
+def clip(value: str) -> str:
+    """Bound a server-sent value kept in a verdict (diagnostics stay small)."""
+    if len(value) <= MAX_HEADER_VALUE_LEN:
+        return value
+    return value[:MAX_HEADER_VALUE_LEN] + "..."
+
+
+def _acao_failure(value: str, lines: int, origin: str, credentialed: bool) -> ReasonCode:
+    """Pick the reason code for an ACAO value that is not the request's origin.
+
+    The spec has a single failure; engines name several (Chromium's CorsError values
+    kWildcardOriginNotAllowed, kMultipleAllowOriginValues, kInvalidAllowOriginValue,
+    kAllowOriginMismatch), and so do we, so diagnostics can say what to change.
+    """
+    if value == "*" and credentialed:
+        return ReasonCode.ACAO_WILDCARD_WITH_CREDENTIALS
+    if lines > 1 or "," in value or " " in value:
+        return ReasonCode.ACAO_MULTIPLE
+    if value != "null" and (value == "*" or try_parse_url(value) is None):
+        return ReasonCode.ACAO_INVALID
+    return ReasonCode.ACAO_MISMATCH
+
+
+def cors_check(
+    index: Mapping[str, Sequence[str]],
+    *,
+    origin: str,
+    credentialed: bool,
+    stage: Stage,
+) -> Reason | None:
+    """Fetch: CORS check. Returns None on success, or the reason it fails.
+
+    ``origin`` is the byte-serialized request origin (``null`` when opaque or
+    redirect-tainted); ``credentialed`` is "credentials mode is include".
+    """
+    # Step 1-2: get Access-Control-Allow-Origin (all lines joined); absent fails.
+    value = get(index, ACAO)
+    if value is None:
+        return Reason(code=ReasonCode.ACAO_MISSING, stage=stage, header=ACAO, expected=origin)
+    # Step 3: without credentials, `*` is enough.
+    if not credentialed and value == "*":
+        return None
+    # Step 4: otherwise the value must be the serialized origin, byte for byte.
+    if value != origin:
+        code = _acao_failure(value, len(index[ACAO]), origin, credentialed)
+        return Reason(code=code, stage=stage, header=ACAO, value=clip(value), expected=origin)
+    # Step 5: without credentials, done.
+    if not credentialed:
+        return None
+    # Step 6: with credentials, Access-Control-Allow-Credentials must be exactly `true`.
+    acac = get(index, ACAC)
+    if acac != "true":
+        return Reason(
+            code=ReasonCode.ACAC_NOT_TRUE,
+            stage=stage,
+            header=ACAC,
+            value=None if acac is None else clip(acac),
+            expected="true",
+        )
+    return None
+
+
+def visible_header_names(
+    index: Mapping[str, Sequence[str]], *, cors: bool, credentialed: bool
+) -> tuple[tuple[str, ...], tuple[Note, ...]]:
+    """Fetch: the header names script can read on a basic or CORS filtered response.
+
+    Basic responses hide only ``Set-Cookie``/``Set-Cookie2``. CORS responses show the
+    CORS-safelisted response-header names plus the CORS-exposed header-name list from
+    ``Access-Control-Expose-Headers``; ``*`` there exposes every header, but only when
+    credentials mode is not ``include``. Opaque responses show nothing (callers handle
+    that). Returns the sorted names and notes about the expose list.
+    """
+    present = [name for name in index if name not in FORBIDDEN_RESPONSE_HEADER_NAMES]
+    notes: list[Note] = []
+    if not cors:
+        return tuple(sorted(present)), ()
+    exposed = extract_list_values(index, ACEH)
+    exposed_names: set[str] = set()
+    if exposed is FAILURE:
+        # Main fetch: a parse failure exposes nothing beyond the safelist.
+        notes.append(Note(code=NoteCode.EXPOSE_HEADERS_INVALID, detail=clip(get(index, ACEH) or "")))
+    elif isinstance(exposed, list):
+        items = {byte_lowercase(item) for item in exposed}
+        if "*" in items and not credentialed:
+            return tuple(sorted(present)), tuple(notes)
+        if "*" in items:
+            notes.append(Note(code=NoteCode.EXPOSE_WILDCARD_LITERAL))
+        if items & FORBIDDEN_RESPONSE_HEADER_NAMES:
+            notes.append(Note(code=NoteCode.SET_COOKIE_NEVER_EXPOSED))
+        exposed_names = items
+    visible = [
+        name
+        for name in present
+        if name in CORS_SAFELISTED_RESPONSE_HEADER_NAMES or name in exposed_names
+    ]
+    return tuple(sorted(visible)), tuple(notes)

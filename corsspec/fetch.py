@@ -1,0 +1,507 @@
+"""``evaluate``: run a request through the Fetch Standard's steps against a server.
+
+This module composes the per-concept algorithms in the order the Fetch Standard runs
+them (https://fetch.spec.whatwg.org/#main-fetch): main fetch picks the response
+tainting, HTTP fetch consults the preflight cache and sends a CORS-preflight fetch when
+needed, the actual request goes out, the CORS check judges every response (redirects
+included), HTTP-redirect fetch follows redirects and loops back to main fetch, and the
+final response is filtered into what script can see. The first failing step ends the
+evaluation and names the reason.
+
+The server is anything that answers a :class:`~corsspec.model.Request` with a
+:class:`~corsspec.model.Response`: an :class:`Exchange` of two canned answers, a plain
+callable, or an object with a ``respond`` method (a Policy, an adapter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeAlias, runtime_checkable
+
+import attrs
+
+from .browsers import CHROMIUM, BrowserProfile
+from .cache import CacheKey, PreflightCache
+from .check import cors_check, visible_header_names
+from .errors import InvalidRequestError, RequestProblem
+from .headers import HeaderPairs, byte_lowercase
+from .model import (
+    Body,
+    BodyKind,
+    Mode,
+    RedirectMode,
+    Request,
+    Response,
+    ResponseType,
+)
+from .origins import URL, Origin
+from .preflight import (
+    REDIRECT_STATUSES,
+    PreflightResult,
+    build_preflight,
+    check_preflight_response,
+    prepare_headers,
+    request_content_type,
+    uses_cors_preflight_flag,
+)
+from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
+from .safelist import (
+    CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
+    REQUEST_BODY_HEADER_NAMES,
+    is_cors_safelisted_method,
+)
+
+__all__ = ["Evaluation", "Exchange", "Server", "ServerLike", "evaluate"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+@runtime_checkable
+class Server(Protocol):
+    """Anything that answers requests: ``respond(request) -> Response``."""
+
+    def respond(self, request: Request) -> Response:
+        """Answer one request exactly as the server would."""
+        ...
+
+
+#: What :func:`evaluate` accepts as a server.
+ServerLike: TypeAlias = "Server | Callable[[Request], Response]"
+
+#: What a server without an OPTIONS handler typically answers a preflight with.
+_NO_OPTIONS_HANDLER = Response(status=405)
+
+
+def is_preflight(request: Request) -> bool:
+    """Whether ``request`` is a CORS preflight (OPTIONS with Access-Control-Request-Method)."""
+    return request.method == "OPTIONS" and any(
+        byte_lowercase(n) == "access-control-request-method" for n, _ in request.headers
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Exchange:
+    """A server described by its two answers: to the preflight, and to everything else.
+
+    ``preflight=None`` describes a server with no OPTIONS handler: it answers a
+    preflight with ``405`` and no CORS headers, as most frameworks do.
+    """
+
+    actual: Response
+    preflight: Response | None = None
+
+    def respond(self, request: Request) -> Response:
+        """Answer ``request`` with the canned preflight or actual response."""
+        if is_preflight(request):
+            return self.preflight if self.preflight is not None else _NO_OPTIONS_HANDLER
+        return self.actual
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """What the browser did with one request: the verdict and everything behind it.
+
+    ``allowed`` means the script's ``fetch()`` resolves (or XHR loads); ``reason`` says
+    why not, and is None exactly when ``allowed``. An opaque response (``no-cors``) is
+    allowed but unreadable: see :attr:`readable`.
+    """
+
+    allowed: bool
+    reason: Reason | None
+    request: Request
+    browser: BrowserProfile
+    #: The first preflight sent (None if none was sent: not needed, or cached).
+    preflight: Request | None
+    #: Whether the actual request reached the server (on any hop).
+    actual_sent: bool
+    response_type: ResponseType | None
+    #: The status script sees (0 for opaque responses; None on a network error).
+    status: int | None
+    #: Lowercase header names script can read, sorted.
+    visible_headers: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+    #: Every request that reached a server, in order (preflights included).
+    sent: tuple[Request, ...] = ()
+    #: The server's answers, one per item of ``sent``.
+    responses: tuple[Response, ...] = ()
+    #: The preflight cache after this evaluation (None when called without one).
+    cache: PreflightCache | None = None
+    #: CORS-unsafe request-header names of the request (what a preflight lists).
+    unsafe_headers: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.allowed != (self.reason is None):
+            raise ValueError("Evaluation invariant broken: allowed must equal reason is None")
+
+    @property
+    def readable(self) -> bool:
+        """Whether script can read status, headers and body (allowed and not opaque)."""
+        return self.allowed and self.response_type in (ResponseType.BASIC, ResponseType.CORS)
+
+    @property
+    def preflights(self) -> tuple[Request, ...]:
+        """Every preflight sent (several when redirects need fresh ones)."""
+        return tuple(r for r in self.sent if is_preflight(r))
+
+    def explain(self, browser: BrowserProfile | None = None) -> str:
+        """Multi-line explanation in the browser's console wording, with the fix."""
+        from .explain import explain  # noqa: PLC0415 - explain sits above fetch
+
+        return explain(self, browser)
+
+
+def _responder(server: object) -> Callable[[Request], Response]:
+    respond = getattr(server, "respond", None)
+    if callable(respond):
+        return respond  # type: ignore[no-any-return]
+    if callable(server):
+        return server  # type: ignore[return-value]
+    raise InvalidRequestError(
+        "server", server, RequestProblem.BAD_ENUM_VALUE,
+        "expected an Exchange, a Policy, an adapter, or a callable Request -> Response",
+    )
+
+
+def _redirect_tainted(origin: Origin, url_list: list[URL]) -> bool:
+    """Fetch: request's redirect-taint is not "same-origin" (cross-origin hop away from origin)."""
+    for previous, following in zip(url_list, url_list[1:]):
+        if not previous.origin.same_origin(following.origin) and not origin.same_origin(
+            previous.origin
+        ):
+            return True
+    return False
+
+
+def _location(response: Response, base: URL) -> URL | None | bool:
+    """Fetch: location URL. None: no Location (not a redirect); False: failure."""
+    lines = response.index.get("location")
+    if lines is None:
+        return None
+    if len(lines) != 1:
+        return False
+    target = base.join(lines[0])
+    return False if target is None else target
+
+
+class _Run:
+    """Mutable bookkeeping for one evaluation (never escapes :func:`evaluate`)."""
+
+    __slots__ = ("cache", "notes", "preflight", "responses", "sent")
+
+    def __init__(self, cache: PreflightCache | None) -> None:
+        self.cache = cache
+        self.notes: list[Note] = []
+        self.sent: list[Request] = []
+        self.responses: list[Response] = []
+        self.preflight: Request | None = None
+
+    def send(self, respond: Callable[[Request], Response], request: Request) -> Response:
+        response = respond(request)
+        if not isinstance(response, Response):
+            raise InvalidRequestError(
+                "server response", response, RequestProblem.BAD_ENUM_VALUE,
+                "a server must return corsspec.Response",
+            )
+        self.sent.append(request)
+        self.responses.append(response)
+        return response
+
+
+def evaluate(
+    request: Request,
+    server: ServerLike | Exchange,
+    *,
+    browser: BrowserProfile = CHROMIUM,
+    cache: PreflightCache | None = None,
+    now: float = 0.0,
+) -> Evaluation:
+    """Fetch: fetch, as far as CORS goes — what ``browser`` does with ``request``.
+
+    ``cache`` is the browser's preflight cache before the request (None: a fresh
+    browser with caching left out of the result; pass ``PreflightCache()`` to start
+    empty and get the updated cache back in ``Evaluation.cache``). ``now`` is the time
+    in seconds, used only for cache expiry.
+
+    Never raises because of what the server answered.
+
+    :raises InvalidRequestError: ``server`` is not a server, or returned a non-Response.
+    """
+    respond = _responder(server)
+    profile = browser
+    run = _Run(cache)
+    origin = request.origin
+    credentialed = request.credentialed
+    forced = uses_cors_preflight_flag(request)
+    method = request.method
+    body: Body | None = request.body
+    if body is not None and request.method in ("GET", "HEAD"):
+        body = None  # XHR: send() ignores the body of GET and HEAD
+    prepared = prepare_headers(
+        request.headers, api=request.api, content_type=request_content_type(request), profile=profile
+    )
+    for name in prepared.dropped:
+        run.notes.append(Note(code=NoteCode.FORBIDDEN_HEADER_DROPPED, detail=name))
+    if forced:
+        run.notes.append(Note(code=NoteCode.PREFLIGHT_FORCED))
+    headers: HeaderPairs = prepared.headers
+    unsafe = prepared.unsafe_names
+    first_unsafe = unsafe
+    url_list: list[URL] = [request.url]
+    tainting: ResponseType | None = None
+    redirects = 0
+
+    def finish(reason: Reason | None, response: Response | None = None,
+               rtype: ResponseType | None = None) -> Evaluation:
+        status: int | None = None
+        visible: tuple[str, ...] = ()
+        if reason is None and response is not None and rtype is not None:
+            if rtype in (ResponseType.OPAQUE, ResponseType.OPAQUE_REDIRECT):
+                status = 0
+                run.notes.append(Note(code=NoteCode.OPAQUE_RESPONSE))
+            else:
+                status = response.status
+                visible, expose_notes = visible_header_names(
+                    response.index, cors=rtype is ResponseType.CORS, credentialed=credentialed
+                )
+                run.notes.extend(expose_notes)
+        return Evaluation(
+            allowed=reason is None,
+            reason=reason,
+            request=request,
+            browser=profile,
+            preflight=run.preflight,
+            actual_sent=any(not is_preflight(r) for r in run.sent),
+            response_type=rtype if reason is None else None,
+            status=status,
+            visible_headers=visible,
+            notes=tuple(run.notes),
+            sent=tuple(run.sent),
+            responses=tuple(run.responses),
+            cache=run.cache,
+            unsafe_headers=first_unsafe,
+        )
+
+    while True:
+        current = url_list[-1]
+        tainted = _redirect_tainted(origin, url_list)
+        serialized = "null" if tainted else origin.serialize()
+        cache_url = current.serialize(exclude_fragment=True)
+        preflight_path = False
+
+        # Main fetch step 12: choose the response tainting.
+        if origin.same_origin(current.origin) and tainting in (None, ResponseType.BASIC):
+            tainting = ResponseType.BASIC
+        elif request.mode is Mode.SAME_ORIGIN:
+            return finish(Reason(code=ReasonCode.DISALLOWED_BY_MODE, stage=Stage.REQUEST,
+                                 url=current.serialize()))
+        elif request.mode is Mode.NO_CORS:
+            if request.redirect is not RedirectMode.FOLLOW:
+                return finish(Reason(code=ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW,
+                                     stage=Stage.REQUEST, value=request.redirect.value))
+            tainting = ResponseType.OPAQUE
+        elif not current.is_http:
+            return finish(Reason(code=ReasonCode.CORS_DISABLED_SCHEME, stage=Stage.REQUEST,
+                                 value=current.scheme))
+        else:
+            tainting = ResponseType.CORS
+            preflight_path = forced or not is_cors_safelisted_method(method) or bool(unsafe)
+
+        if preflight_path:
+            # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
+            reason = _maybe_preflight(
+                run, respond, request, profile,
+                method=method, headers=headers, unsafe=unsafe, forced=forced,
+                credentialed=credentialed, origin=serialized, cache_url=cache_url,
+                current=current, now=now,
+            )
+            if reason is not None:
+                if run.cache is not None:
+                    run.cache = run.cache.clear(
+                        CacheKey(origin=serialized, url=cache_url, credentialed=credentialed)
+                    )
+                return finish(reason)
+
+        # HTTP-network-or-cache fetch: append the Origin header (Fetch: append a request
+        # `Origin` header), then send the request.
+        wire_headers = list(headers)
+        if prepared.adds_accept:
+            wire_headers.append(("Accept", "*/*"))
+        origin_value = _origin_header(request, tainting, method, serialized, current)
+        if origin_value is not None:
+            wire_headers.append(("Origin", origin_value))
+        wire = Request(
+            method=method, url=current, origin=origin, headers=tuple(wire_headers),
+            mode=request.mode, credentials=request.credentials, redirect=request.redirect,
+            body=body, api=request.api, upload_listener=request.upload_listener,
+        )
+        response = run.send(respond, wire)
+        is_redirect = response.status in REDIRECT_STATUSES
+
+        # HTTP fetch step 4: the CORS check, on every response including redirects.
+        if tainting is ResponseType.CORS:
+            failure = cors_check(
+                response.index, origin=serialized, credentialed=credentialed,
+                stage=Stage.REDIRECT if is_redirect and _location(response, current) else Stage.ACTUAL,
+            )
+            if failure is not None:
+                if preflight_path and run.cache is not None and profile.clear_cache_on_actual_failure:
+                    run.cache = run.cache.clear(
+                        CacheKey(origin=serialized, url=cache_url, credentialed=credentialed)
+                    )
+                return finish(failure)
+
+        if not is_redirect:
+            return finish(None, response, tainting)
+        location = _location(response, current)
+        if location is None:
+            return finish(None, response, tainting)  # a 3xx without Location is final
+        # HTTP fetch step 5: redirect mode.
+        if request.redirect is RedirectMode.ERROR:
+            return finish(Reason(code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT,
+                                 status=response.status))
+        if request.redirect is RedirectMode.MANUAL:
+            return finish(None, response, ResponseType.OPAQUE_REDIRECT)
+
+        # HTTP-redirect fetch.
+        step_reason = _redirect_failure(
+            request, location, response, redirects, tainting, profile, body
+        )
+        if step_reason is not None:
+            return finish(step_reason)
+        assert isinstance(location, URL)
+        redirects += 1
+        run.notes.append(Note(code=NoteCode.REDIRECTED, detail=location.serialize()))
+        # Step 12: 301/302 turn POST into GET; 303 turns anything but GET/HEAD into GET.
+        status = response.status
+        if (status in (301, 302) and method == "POST") or (
+            status == 303 and method not in ("GET", "HEAD")
+        ):
+            method = "GET"
+            body = None
+            headers = tuple(
+                (n, v) for n, v in headers if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
+            )
+            run.notes.append(Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)))
+        # Step 13: Authorization does not follow a cross-origin redirect.
+        if profile.strips_authorization_on_cross_origin_redirect and not current.origin.same_origin(
+            location.origin
+        ):
+            stripped = tuple(
+                (n, v)
+                for n, v in headers
+                if byte_lowercase(n) not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+            )
+            if len(stripped) != len(headers):
+                run.notes.append(Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT))
+                headers = stripped
+        url_list.append(location)
+        if _redirect_tainted(origin, url_list) and not tainted:
+            run.notes.append(Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL))
+        # Main fetch runs again: recompute what the next hop's preflight would list.
+        if headers is not prepared.headers:
+            unsafe = prepare_headers(
+                headers, api=request.api, content_type=None, profile=profile
+            ).unsafe_names
+
+
+def _origin_header(
+    request: Request, tainting: ResponseType | None, method: str, serialized: str, current: URL
+) -> str | None:
+    """Fetch: append a request ``Origin`` header (returns the value, or None)."""
+    if tainting is ResponseType.CORS:
+        return serialized
+    if method in ("GET", "HEAD"):
+        return None
+    if request.mode is not Mode.CORS and request.origin.scheme == "https" and current.scheme != "https":
+        # Referrer policy strict-origin-when-cross-origin (the default): a downgrade
+        # sends `null`.
+        return "null"
+    return serialized
+
+
+def _maybe_preflight(
+    run: _Run,
+    respond: Callable[[Request], Response],
+    request: Request,
+    profile: BrowserProfile,
+    *,
+    method: str,
+    headers: HeaderPairs,
+    unsafe: tuple[str, ...],
+    forced: bool,
+    credentialed: bool,
+    origin: str,
+    cache_url: str,
+    current: URL,
+    now: float,
+) -> Reason | None:
+    """HTTP fetch step 2.1 and CORS-preflight fetch: consult the cache, maybe preflight."""
+    cache = run.cache
+    key = CacheKey(origin=origin, url=cache_url, credentialed=credentialed)
+    if cache is not None:
+        method_ok = (is_cors_safelisted_method(method) and not forced) or cache.method_match(
+            method, key, now=now, profile=profile
+        )
+        headers_ok = all(cache.header_match(n, key, now=now, profile=profile) for n in unsafe)
+        if method_ok and headers_ok:
+            run.notes.append(Note(code=NoteCode.PREFLIGHT_CACHE_HIT))
+            return None
+    target = request if current == request.url else attrs.evolve(request, url=current)
+    preflight = build_preflight(target, method=method, unsafe_names=unsafe, origin_header=origin)
+    if run.preflight is None:
+        run.preflight = preflight
+    answer = run.send(respond, preflight)
+    result = check_preflight_response(
+        method=method, headers=headers, unsafe_names=unsafe, forced=forced,
+        credentialed=credentialed, origin=origin, status=answer.status, index=answer.index,
+        profile=profile,
+    )
+    if isinstance(result, Reason):
+        return result
+    run.notes.extend(result.notes)
+    if cache is not None:
+        if result.max_age is None or result.max_age <= 0:
+            run.notes.append(Note(code=NoteCode.PREFLIGHT_NOT_CACHED))
+            if profile.cache_replaces_entry:
+                run.cache = cache.clear(key)
+        else:
+            run.cache = cache.store(
+                key,
+                methods=result.methods, header_names=result.header_names,
+                max_age=result.max_age, now=now, profile=profile,
+            )
+    return None
+
+
+def _redirect_failure(
+    request: Request,
+    location: URL | bool,
+    response: Response,
+    redirects: int,
+    tainting: ResponseType | None,
+    profile: BrowserProfile,
+    body: Body | None,
+) -> Reason | None:
+    """Fetch: HTTP-redirect fetch steps 3-11, the checks that end in a network error."""
+    status = response.status
+    if not isinstance(location, URL):
+        return Reason(code=ReasonCode.REDIRECT_INVALID_LOCATION, stage=Stage.REDIRECT,
+                      header="location", value=(response.index.get("location") or [""])[0][:512],
+                      status=status)
+    if not location.is_http:
+        return Reason(code=ReasonCode.REDIRECT_NON_HTTP_SCHEME, stage=Stage.REDIRECT,
+                      value=location.serialize()[:512], status=status)
+    if redirects >= profile.max_redirects:
+        return Reason(code=ReasonCode.REDIRECT_TOO_MANY, stage=Stage.REDIRECT,
+                      value=str(redirects), expected=str(profile.max_redirects), status=status)
+    if location.includes_credentials and (
+        (request.mode is Mode.CORS and not request.origin.same_origin(location.origin))
+        or tainting is ResponseType.CORS
+    ):
+        return Reason(code=ReasonCode.REDIRECT_HAS_CREDENTIALS, stage=Stage.REDIRECT,
+                      value=location.serialize()[:512], status=status)
+    if status != 303 and body is not None and body.kind is BodyKind.STREAM:
+        return Reason(code=ReasonCode.REDIRECT_STREAM_BODY, stage=Stage.REDIRECT, status=status)
+    return None

@@ -1,0 +1,398 @@
+"""Value types: what page script asks for (:class:`Request`) and what a server answers.
+
+All models are frozen, slotted attrs classes: hashable, picklable and safe to share.
+Header lists are stored as tuples of (name, value) pairs with case-insensitive
+equality; ``headers_view`` gives a read-only case-insensitive multidict.
+
+Validation happens here, at the boundary. A caller's mistake (a malformed URL or origin,
+an unknown option) raises a :class:`~corsspec.errors.CorsspecError` subclass; something
+page script could write but the browser refuses synchronously (an invalid header name, a
+forbidden method, a body on GET) raises :class:`~corsspec.errors.ScriptError`, which is
+the browser's ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from typing import Any, Literal, TypeAlias
+
+import attrs
+from multidict import CIMultiDictProxy
+
+from ._abnf import HTTP_TAB_OR_SPACE, is_header_value, is_token, normalize_header_value
+from .errors import (
+    InvalidMethodError,
+    InvalidRequestError,
+    MethodProblem,
+    RequestProblem,
+    ScriptError,
+    ScriptProblem,
+)
+from .headers import HeaderPairs, byte_lowercase, ci_key, index_headers, to_header_pairs, view
+from .origins import URL, Origin, parse_origin, parse_url
+from .safelist import is_cors_safelisted_method, is_forbidden_method, normalize_method
+
+__all__ = [
+    "Api",
+    "Body",
+    "BodyKind",
+    "Credentials",
+    "Mode",
+    "RedirectMode",
+    "Request",
+    "Response",
+    "ResponseType",
+    "default_content_type",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+class Mode(enum.Enum):
+    """Fetch: request mode (the three page script can choose)."""
+
+    CORS = "cors"
+    NO_CORS = "no-cors"
+    SAME_ORIGIN = "same-origin"
+
+
+class Credentials(enum.Enum):
+    """Fetch: request credentials mode."""
+
+    OMIT = "omit"
+    SAME_ORIGIN = "same-origin"
+    INCLUDE = "include"
+
+
+class RedirectMode(enum.Enum):
+    """Fetch: request redirect mode."""
+
+    FOLLOW = "follow"
+    ERROR = "error"
+    MANUAL = "manual"
+
+
+class Api(enum.Enum):
+    """Which script API makes the request: ``fetch()`` or ``XMLHttpRequest``."""
+
+    FETCH = "fetch"
+    XHR = "xhr"
+
+
+class ResponseType(enum.Enum):
+    """Fetch: response type as script sees it (``response.type``)."""
+
+    BASIC = "basic"
+    CORS = "cors"
+    OPAQUE = "opaque"
+    OPAQUE_REDIRECT = "opaqueredirect"
+
+
+class BodyKind(enum.Enum):
+    """Fetch: the kinds of BodyInit that decide the default ``Content-Type``."""
+
+    TEXT = "text"
+    URL_SEARCH_PARAMS = "url-search-params"
+    FORM_DATA = "form-data"
+    BLOB = "blob"
+    BYTES = "bytes"
+    STREAM = "stream"
+    DOCUMENT_HTML = "document-html"
+    DOCUMENT_XML = "document-xml"
+
+
+ModeLike: TypeAlias = "Mode | Literal['cors', 'no-cors', 'same-origin']"
+CredentialsLike: TypeAlias = "Credentials | Literal['omit', 'same-origin', 'include']"
+RedirectLike: TypeAlias = "RedirectMode | Literal['follow', 'error', 'manual']"
+ApiLike: TypeAlias = "Api | Literal['fetch', 'xhr']"
+
+
+def _enum_value(enum_cls: type[enum.Enum], field: str, value: object) -> Any:
+    if isinstance(value, enum_cls):
+        return value
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in enum_cls)
+        raise InvalidRequestError(
+            field, value, RequestProblem.BAD_ENUM_VALUE, f"expected one of {allowed}"
+        ) from None
+
+
+def to_mode(value: Mode | Literal["cors", "no-cors", "same-origin"]) -> Mode:
+    """Converter for ``Request.mode``."""
+    result: Mode = _enum_value(Mode, "mode", value)
+    return result
+
+
+def to_credentials(value: Credentials | Literal["omit", "same-origin", "include"]) -> Credentials:
+    """Converter for ``Request.credentials``."""
+    result: Credentials = _enum_value(Credentials, "credentials", value)
+    return result
+
+
+def to_redirect(value: RedirectMode | Literal["follow", "error", "manual"]) -> RedirectMode:
+    """Converter for ``Request.redirect``."""
+    result: RedirectMode = _enum_value(RedirectMode, "redirect", value)
+    return result
+
+
+def to_api(value: Api | Literal["fetch", "xhr"]) -> Api:
+    """Converter for ``Request.api``."""
+    result: Api = _enum_value(Api, "api", value)
+    return result
+
+
+def _blob_type(value: str) -> str:
+    # File API: a Blob type outside U+0020-U+007E becomes "", otherwise it is lowercased.
+    if any(not (0x20 <= ord(ch) <= 0x7E) for ch in value):
+        return ""
+    return value.lower()
+
+
+@attrs.frozen(kw_only=True)
+class Body:
+    """What script passes as the body; its kind decides fetch's default Content-Type."""
+
+    kind: BodyKind
+    content: str = ""
+    type: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def text(cls, content: str = "") -> Body:
+        """A string body (``text/plain;charset=UTF-8``)."""
+        return cls(kind=BodyKind.TEXT, content=content)
+
+    @classmethod
+    def url_search_params(cls, content: str = "") -> Body:
+        """``URLSearchParams`` (``application/x-www-form-urlencoded;charset=UTF-8``)."""
+        return cls(kind=BodyKind.URL_SEARCH_PARAMS, content=content)
+
+    @classmethod
+    def form_data(cls, fields: tuple[tuple[str, str], ...] = ()) -> Body:
+        """``FormData`` (``multipart/form-data; boundary=...``)."""
+        return cls(kind=BodyKind.FORM_DATA, fields=tuple(fields))
+
+    @classmethod
+    def blob(cls, content: str = "", type: str = "") -> Body:  # noqa: A002 - the JS name
+        """A ``Blob``; its (File API-normalised) type becomes the Content-Type if non-empty."""
+        return cls(kind=BodyKind.BLOB, content=content, type=_blob_type(type))
+
+    @classmethod
+    def bytes(cls, content: str = "") -> Body:
+        """A BufferSource (no default Content-Type)."""
+        return cls(kind=BodyKind.BYTES, content=content)
+
+    @classmethod
+    def stream(cls, content: str = "") -> Body:
+        """A ``ReadableStream`` (``duplex: 'half'``): no Content-Type, forces a preflight."""
+        return cls(kind=BodyKind.STREAM, content=content)
+
+    @classmethod
+    def html_document(cls) -> Body:
+        """XHR only: an HTML ``Document`` (``text/html;charset=UTF-8``)."""
+        return cls(kind=BodyKind.DOCUMENT_HTML)
+
+    @classmethod
+    def xml_document(cls) -> Body:
+        """XHR only: an XML ``Document`` (``application/xml;charset=UTF-8``)."""
+        return cls(kind=BodyKind.DOCUMENT_XML)
+
+
+_FORM_BOUNDARY = "multipart/form-data; boundary=----WebKitFormBoundary0123456789abcdef"
+
+_DEFAULT_CONTENT_TYPES: dict[BodyKind, str] = {
+    BodyKind.TEXT: "text/plain;charset=UTF-8",
+    BodyKind.URL_SEARCH_PARAMS: "application/x-www-form-urlencoded;charset=UTF-8",
+    BodyKind.FORM_DATA: _FORM_BOUNDARY,
+    BodyKind.DOCUMENT_HTML: "text/html;charset=UTF-8",
+    BodyKind.DOCUMENT_XML: "application/xml;charset=UTF-8",
+}
+
+
+def default_content_type(body: Body | None) -> str | None:
+    """Fetch: extract a body — the Content-Type a body kind implies (None if none)."""
+    if body is None:
+        return None
+    if body.kind is BodyKind.BLOB:
+        return body.type or None
+    return _DEFAULT_CONTENT_TYPES.get(body.kind)
+
+
+def to_method(value: str) -> str:
+    """Converter for ``Request.method``: validate as script would, then normalize.
+
+    :raises InvalidMethodError: not a string.
+    :raises ScriptError: not a token, or a forbidden method (the browser's TypeError).
+    """
+    if type(value) is str and value in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"):
+        return value  # fast path: already valid and normalised
+    if not isinstance(value, str):
+        raise InvalidMethodError(value, MethodProblem.NOT_A_STRING)
+    if not is_token(value):
+        raise ScriptError(ScriptProblem.INVALID_METHOD, value, "a method must be an HTTP token")
+    if is_forbidden_method(value):
+        raise ScriptError(ScriptProblem.FORBIDDEN_METHOD, value, "CONNECT, TRACE, TRACK")
+    return normalize_method(value)
+
+
+def to_script_headers(value: object) -> HeaderPairs:
+    """Converter for ``Request.headers``: normalise values and validate as ``Headers`` does.
+
+    :raises InvalidHeaderError: not (name, value) pairs of strings.
+    :raises ScriptError: an invalid header name or value (the browser's TypeError).
+    """
+    pairs = to_header_pairs(value)
+    out: list[tuple[str, str]] = []
+    changed = False
+    for name, raw in pairs:
+        if not is_token(name):
+            raise ScriptError(ScriptProblem.INVALID_HEADER_NAME, name, "a header name is a token")
+        val = normalize_header_value(raw)
+        if val != raw:
+            changed = True
+        if not is_header_value(val):
+            raise ScriptError(
+                ScriptProblem.INVALID_HEADER_VALUE,
+                raw,
+                f"header {name!r} value has NUL, CR, LF or a character above U+00FF",
+            )
+        out.append((name, val))
+    return tuple(out) if changed else pairs
+
+
+def _to_url(value: URL | str) -> URL:
+    return parse_url(value)
+
+
+def _to_origin(value: Origin | str) -> Origin:
+    return parse_origin(value)
+
+
+@attrs.frozen(kw_only=True)
+class Request:
+    """A request as page script describes it to ``fetch()`` or ``XMLHttpRequest``.
+
+    ``origin`` is the page's origin (Fetch: request origin); ``headers`` are the headers
+    script sets, in order (the browser later drops forbidden ones and adds defaults).
+    For XHR, ``credentials="include"`` means ``withCredentials = true`` and
+    ``upload_listener`` means an upload progress listener was registered before send().
+
+    :raises ScriptError: the browser would throw synchronously for this request.
+    :raises CorsspecError: the description itself is malformed.
+    """
+
+    method: str = attrs.field(default="GET", converter=to_method)
+    url: URL = attrs.field(converter=_to_url)
+    origin: Origin = attrs.field(converter=_to_origin)
+    headers: HeaderPairs = attrs.field(default=(), converter=to_script_headers, eq=ci_key)
+    mode: Mode = attrs.field(default=Mode.CORS, converter=to_mode)
+    credentials: Credentials = attrs.field(default=Credentials.SAME_ORIGIN, converter=to_credentials)
+    redirect: RedirectMode = attrs.field(default=RedirectMode.FOLLOW, converter=to_redirect)
+    body: Body | None = None
+    api: Api = attrs.field(default=Api.FETCH, converter=to_api)
+    upload_listener: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        # The order below is the order of the Request constructor's steps (Fetch:
+        # "new Request(input, init)"), so the first error matches the browser's.
+        if self.api is Api.XHR:
+            if self.mode is not Mode.CORS:
+                raise InvalidRequestError("mode", self.mode.value, RequestProblem.FETCH_ONLY,
+                                          "XMLHttpRequest always uses mode 'cors'")
+            if self.credentials is Credentials.OMIT:
+                raise InvalidRequestError(
+                    "credentials", "omit", RequestProblem.FETCH_ONLY,
+                    "XMLHttpRequest has 'same-origin' or, with withCredentials, 'include'",
+                )
+            if self.redirect is not RedirectMode.FOLLOW:
+                raise InvalidRequestError("redirect", self.redirect.value, RequestProblem.FETCH_ONLY)
+            if self.body is not None and self.body.kind is BodyKind.STREAM:
+                raise InvalidRequestError("body", "stream", RequestProblem.FETCH_ONLY)
+        else:
+            if self.upload_listener:
+                raise InvalidRequestError("upload_listener", True, RequestProblem.XHR_ONLY)
+            if self.body is not None and self.body.kind in (
+                BodyKind.DOCUMENT_HTML,
+                BodyKind.DOCUMENT_XML,
+            ):
+                raise InvalidRequestError("body", self.body.kind.value, RequestProblem.XHR_ONLY)
+        if self.mode is Mode.NO_CORS and not is_cors_safelisted_method(self.method):
+            raise ScriptError(
+                ScriptProblem.NO_CORS_METHOD_NOT_SAFELISTED,
+                self.method,
+                "mode 'no-cors' allows only GET, HEAD and POST",
+            )
+        if self.body is not None and self.method in ("GET", "HEAD") and self.api is Api.FETCH:
+            raise ScriptError(ScriptProblem.BODY_WITH_GET_OR_HEAD, self.method,
+                              "a GET or HEAD request cannot have a body")
+        if (
+            self.body is not None
+            and self.body.kind is BodyKind.STREAM
+            and self.mode is Mode.NO_CORS
+        ):
+            raise ScriptError(
+                ScriptProblem.STREAM_BODY_REQUIRES_CORS_OR_SAME_ORIGIN,
+                self.mode.value,
+                "a ReadableStream body needs mode 'cors' or 'same-origin'",
+            )
+
+    @functools.cached_property
+    def headers_view(self) -> CIMultiDictProxy[str]:
+        """The script-set headers as a read-only case-insensitive multidict."""
+        return view(self.headers)
+
+    @property
+    def credentialed(self) -> bool:
+        """Whether the credentials mode is ``include`` (the CORS protocol's sense)."""
+        return self.credentials is Credentials.INCLUDE
+
+    @property
+    def is_cross_origin(self) -> bool:
+        """Whether the URL's origin differs from the request origin."""
+        return not self.origin.same_origin(self.url.origin)
+
+
+def _to_status(value: int) -> int:
+    if type(value) is not int or not 100 <= value <= 999:
+        raise InvalidRequestError("status", value, RequestProblem.BAD_STATUS, "an int 100-999")
+    return value
+
+
+def _response_headers(value: object) -> HeaderPairs:
+    return to_header_pairs(value)
+
+
+@attrs.frozen(kw_only=True)
+class Response:
+    """A server's answer: status and header lines exactly as sent (duplicates kept).
+
+    Names and values may be anything a server can put on the wire; the engine judges
+    them and never raises because of them.
+    """
+
+    status: int = attrs.field(default=200, converter=_to_status)
+    headers: HeaderPairs = attrs.field(default=(), converter=_response_headers, eq=ci_key)
+    body: str = ""
+
+    @functools.cached_property
+    def index(self) -> dict[str, list[str]]:
+        """Values by byte-lowercased name, as an HTTP parser hands them on (OWS trimmed)."""
+        trimmed = tuple(
+            (n.strip(HTTP_TAB_OR_SPACE), v.strip(HTTP_TAB_OR_SPACE)) for n, v in self.headers
+        )
+        return index_headers(trimmed)
+
+    @functools.cached_property
+    def headers_view(self) -> CIMultiDictProxy[str]:
+        """The header lines as a read-only case-insensitive multidict."""
+        return view(self.headers)
+
+    def header_names(self) -> tuple[str, ...]:
+        """Distinct byte-lowercase header names present, sorted."""
+        return tuple(sorted(self.index))
+

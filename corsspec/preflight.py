@@ -1,0 +1,359 @@
+"""When a preflight is sent, what it carries, and whether its answer lets the request go.
+
+Fetch sections: main fetch step 12 (the preflight decision), CORS-preflight fetch
+(https://fetch.spec.whatwg.org/#cors-preflight-fetch), and the header-list work the
+browser does before that: dropping forbidden request-headers, combining XHR headers,
+adding the body's default ``Content-Type`` and the default ``Accept``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder
+from .check import clip, cors_check
+from .headers import FAILURE, HeaderNameSet, HeaderPairs, byte_lowercase, extract_list_values, get
+from .model import Api, BodyKind, Mode, Request, default_content_type
+from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
+from .safelist import (
+    CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
+    cors_unsafe_request_header_names,
+    is_cors_safelisted_method,
+    is_forbidden_request_header,
+)
+
+__all__ = [
+    "PreflightResult",
+    "PreparedHeaders",
+    "check_preflight_response",
+    "needs_preflight",
+    "parse_max_age",
+    "preflight_request",
+    "prepare_headers",
+    "unsafe_header_names",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: Fetch: redirect status.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ACAM = "access-control-allow-methods"
+ACAH = "access-control-allow-headers"
+ACMA = "access-control-max-age"
+
+
+@attrs.frozen(kw_only=True)
+class PreparedHeaders:
+    """The request's header list as the browser holds it when CORS decisions are made."""
+
+    #: Headers that go on the wire (forbidden ones dropped, XHR-combined, Content-Type
+    #: added for the body), in order, without ``Accept``/``Origin``.
+    headers: HeaderPairs
+    #: Names script set that the browser silently dropped (byte-lowercase, sorted).
+    dropped: tuple[str, ...]
+    #: Whether the UA appends ``Accept: */*`` (script set none).
+    adds_accept: bool
+    #: Fetch: CORS-unsafe request-header names of the list (sorted, lowercase, unique).
+    unsafe_names: tuple[str, ...]
+
+
+def _combine(pairs: Sequence[tuple[str, str]]) -> HeaderPairs:
+    """Fetch: header list "combine" for every name (first casing and position kept)."""
+    order: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, list[str]] = {}
+    for name, value in pairs:
+        key = byte_lowercase(name)
+        if key not in values:
+            order.append(key)
+            names[key] = name
+            values[key] = [value]
+        else:
+            values[key].append(value)
+    return tuple((names[k], ", ".join(values[k])) for k in order)
+
+
+def prepare_headers(
+    headers: HeaderPairs,
+    *,
+    api: Api,
+    content_type: str | None,
+    profile: BrowserProfile,
+) -> PreparedHeaders:
+    """Build the header list the browser will send, and its CORS-unsafe names.
+
+    Steps: drop forbidden request-headers (``Headers``' "request" guard, XHR
+    setRequestHeader), combine same-name headers for XHR (XHR: setRequestHeader uses
+    "combine"), append the body's Content-Type if script set none (Fetch: Request
+    constructor), then compute CORS-unsafe request-header names including the
+    UA-added ``Accept: */*`` (Fetch: fetch step 12) when the profile counts it.
+    """
+    kept: list[tuple[str, str]] = []
+    dropped: set[str] = set()
+    for name, value in headers:
+        if is_forbidden_request_header(name, value):
+            dropped.add(byte_lowercase(name))
+        else:
+            kept.append((name, value))
+    wire: HeaderPairs = _combine(kept) if api is Api.XHR else tuple(kept)
+    lowered = {byte_lowercase(n) for n, _ in wire}
+    if content_type is not None and "content-type" not in lowered:
+        wire = (*wire, ("Content-Type", content_type))
+    adds_accept = "accept" not in lowered
+    judged: Sequence[tuple[str, str]] = wire
+    if profile.combines_duplicate_request_headers and len(lowered) != len(wire):
+        judged = _combine(wire)
+    if adds_accept and profile.counts_default_accept:
+        judged = (*judged, ("Accept", "*/*"))
+    unsafe = cors_unsafe_request_header_names(judged, client_hints=profile.safelists_client_hints)
+    return PreparedHeaders(
+        headers=wire, dropped=tuple(sorted(dropped)), adds_accept=adds_accept, unsafe_names=unsafe
+    )
+
+
+def request_content_type(request: Request) -> str | None:
+    """The Content-Type the body implies, or None (XHR drops bodies of GET and HEAD)."""
+    if request.body is None:
+        return None
+    if request.api is Api.XHR and request.method in ("GET", "HEAD"):
+        return None
+    return default_content_type(request.body)
+
+
+def uses_cors_preflight_flag(request: Request) -> bool:
+    """Fetch: use-CORS-preflight flag (XHR upload listener, or a ReadableStream body)."""
+    if request.api is Api.XHR:
+        return request.upload_listener
+    return request.body is not None and request.body.kind is BodyKind.STREAM
+
+
+def _prepared(request: Request, profile: BrowserProfile) -> PreparedHeaders:
+    return prepare_headers(
+        request.headers, api=request.api, content_type=request_content_type(request), profile=profile
+    )
+
+
+def unsafe_header_names(request: Request, browser: BrowserProfile = CHROMIUM) -> tuple[str, ...]:
+    """Fetch: CORS-unsafe request-header names of the request as the browser sends it.
+
+    Sorted, byte-lowercase and de-duplicated: exactly what goes into
+    ``Access-Control-Request-Headers``.
+    """
+    return _prepared(request, browser).unsafe_names
+
+
+def needs_preflight(request: Request, browser: BrowserProfile = CHROMIUM) -> bool:
+    """Fetch: main fetch step 12 — whether a CORS-preflight request is required.
+
+    True for a cross-origin ``cors``-mode request with the use-CORS-preflight flag, a
+    method that is not CORS-safelisted, or any CORS-unsafe request-header name. A cache
+    may still make the browser skip it (see :func:`corsspec.evaluate`).
+    """
+    if request.mode is not Mode.CORS or not request.is_cross_origin:
+        return False
+    if not request.url.is_http:
+        return False
+    if uses_cors_preflight_flag(request) or not is_cors_safelisted_method(request.method):
+        return True
+    return bool(_prepared(request, browser).unsafe_names)
+
+
+def build_preflight(
+    request: Request, *, method: str, unsafe_names: Sequence[str], origin_header: str
+) -> Request:
+    """Fetch: CORS-preflight fetch steps 1-4 — the OPTIONS request for ``request``."""
+    headers: list[tuple[str, str]] = [
+        ("Accept", "*/*"),
+        ("Access-Control-Request-Method", method),
+    ]
+    if unsafe_names:
+        # Joined with "," and no space: deliberately not "combine" (Fetch note).
+        headers.append(("Access-Control-Request-Headers", ",".join(unsafe_names)))
+    headers.append(("Origin", origin_header))
+    return Request(
+        method="OPTIONS",
+        url=request.url,
+        origin=request.origin,
+        headers=tuple(headers),
+        credentials="omit",
+    )
+
+
+def preflight_request(request: Request, browser: BrowserProfile = CHROMIUM) -> Request | None:
+    """The preflight the browser sends for ``request`` (None when none is needed).
+
+    Ignores any preflight cache; see :func:`corsspec.evaluate` for cache-aware results.
+    """
+    if not needs_preflight(request, browser):
+        return None
+    origin = request.origin.serialize()
+    return build_preflight(
+        request,
+        method=request.method,
+        unsafe_names=_prepared(request, browser).unsafe_names,
+        origin_header=origin,
+    )
+
+
+def parse_max_age(
+    index: Mapping[str, Sequence[str]], profile: BrowserProfile
+) -> tuple[int | None, tuple[Note, ...]]:
+    """Fetch: CORS-preflight fetch step 7 — seconds to cache, or None for "do not cache".
+
+    ``delta-seconds`` (one header line of ASCII digits); absent means the default (5 s);
+    invalid means the default or, for some engines, not cached; clamped to the cap.
+    """
+    lines = index.get(ACMA)
+    if lines is None:
+        return profile.max_age_default, ()
+    raw = lines[0] if len(lines) == 1 else ", ".join(lines)
+    value: int | None = None
+    if len(lines) == 1 and raw.isascii() and raw.isdigit():
+        value = int(raw)
+    elif (
+        len(lines) == 1
+        and profile.negative_max_age_is_zero
+        and raw.startswith("-")
+        and raw[1:].isascii()
+        and raw[1:].isdigit()
+    ):
+        value = 0
+    if value is None:
+        note = Note(code=NoteCode.MAX_AGE_INVALID, detail=clip(raw))
+        if profile.invalid_max_age_uses_default:
+            return profile.max_age_default, (note,)
+        return None, (note,)
+    if profile.max_age_cap is not None and value > profile.max_age_cap:
+        return profile.max_age_cap, (Note(code=NoteCode.MAX_AGE_CLAMPED, detail=str(value)),)
+    return value, ()
+
+
+@attrs.frozen(kw_only=True)
+class PreflightResult:
+    """What a successful preflight allows: its methods, header names and lifetime."""
+
+    methods: tuple[str, ...]
+    header_names: tuple[str, ...]
+    #: Seconds to cache (None: the engine does not cache this answer).
+    max_age: int | None
+    notes: tuple[Note, ...] = ()
+
+
+def _status_reason(status: int, profile: BrowserProfile) -> Reason | None:
+    if 200 <= status <= 299:
+        return None
+    code = ReasonCode.PREFLIGHT_STATUS_NOT_OK
+    if status in REDIRECT_STATUSES and profile.preflight_redirect_is_distinct:
+        code = ReasonCode.PREFLIGHT_REDIRECT
+    return Reason(code=code, stage=Stage.PREFLIGHT, status=status)
+
+
+def check_preflight_response(
+    *,
+    method: str,
+    headers: HeaderPairs,
+    unsafe_names: Sequence[str],
+    forced: bool,
+    credentialed: bool,
+    origin: str,
+    status: int,
+    index: Mapping[str, Sequence[str]],
+    profile: BrowserProfile,
+) -> Reason | PreflightResult:
+    """Fetch: CORS-preflight fetch steps 7-10 — judge the answer to a preflight.
+
+    ``method``/``headers``/``unsafe_names`` describe the actual request, ``forced`` is
+    its use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
+    failing step's reason, or what the preflight allows.
+    """
+    # Step 7: a CORS check (with the actual request's credentials mode) and an ok status.
+    # Engines report redirects first, and differ on which of the two they report first.
+    if status in REDIRECT_STATUSES and profile.preflight_redirect_is_distinct:
+        return Reason(code=ReasonCode.PREFLIGHT_REDIRECT, stage=Stage.PREFLIGHT, status=status)
+    if profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
+        first = _status_reason(status, profile) or cors_check(
+            index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
+        )
+    else:
+        first = cors_check(
+            index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
+        ) or _status_reason(status, profile)
+    if first is not None:
+        return first
+
+    # Step 7.1-7.2: parse Access-Control-Allow-Methods and -Headers; failure is fatal.
+    methods = extract_list_values(index, ACAM)
+    if methods is FAILURE:
+        return Reason(
+            code=ReasonCode.ACAM_INVALID, stage=Stage.PREFLIGHT, header=ACAM,
+            value=clip(get(index, ACAM) or ""),
+        )
+    header_items = extract_list_values(index, ACAH)
+    if header_items is FAILURE:
+        return Reason(
+            code=ReasonCode.ACAH_INVALID, stage=Stage.PREFLIGHT, header=ACAH,
+            value=clip(get(index, ACAH) or ""),
+        )
+    method_list: list[str] = methods if isinstance(methods, list) else []
+    # Step 7.3: a forced preflight without Allow-Methods allows (and caches) the method.
+    if methods is None and forced:
+        method_list = [method]
+    allowed_headers = HeaderNameSet.from_items(
+        header_items if isinstance(header_items, list) else []
+    )
+    notes: list[Note] = []
+
+    # Step 7.4: the method must be listed, safelisted, or covered by a usable `*`.
+    if (
+        method not in method_list
+        and not is_cors_safelisted_method(method)
+        and (credentialed or "*" not in method_list)
+    ):
+        return Reason(
+            code=ReasonCode.METHOD_NOT_ALLOWED, stage=Stage.PREFLIGHT, header=ACAM,
+            value=method, expected=method,
+        )
+
+    # Step 7.5: Authorization (a CORS non-wildcard request-header name) must be listed
+    # by name, whatever `*` says. All three engines still let `*` cover it.
+    present = {byte_lowercase(n) for n, _ in headers}
+    for name in sorted(present & CORS_NON_WILDCARD_REQUEST_HEADER_NAMES):
+        if name in allowed_headers.names:
+            continue
+        if profile.authorization_covered_by_wildcard and allowed_headers.allows(
+            name, credentialed=credentialed
+        ):
+            notes.append(Note(code=NoteCode.AUTHORIZATION_COVERED_BY_WILDCARD))
+            continue
+        return Reason(
+            code=ReasonCode.HEADER_NOT_ALLOWED, stage=Stage.PREFLIGHT, header=ACAH,
+            value=name, expected=name,
+        )
+
+    # Step 7.6: every CORS-unsafe name must be listed, or covered by a usable `*`.
+    for name in unsafe_names:
+        if name in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES:
+            continue  # judged in step 7.5
+        if not allowed_headers.allows(name, credentialed=credentialed):
+            return Reason(
+                code=ReasonCode.HEADER_NOT_ALLOWED, stage=Stage.PREFLIGHT, header=ACAH,
+                value=name, expected=name,
+            )
+
+    # Step 7.7: how long the answer may be cached.
+    max_age, age_notes = parse_max_age(index, profile)
+    notes.extend(age_notes)
+    header_list = sorted(allowed_headers.names)
+    if allowed_headers.wildcard:
+        header_list.insert(0, "*")
+    return PreflightResult(
+        methods=tuple(method_list),
+        header_names=tuple(header_list),
+        max_age=max_age,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,309 @@
+"""Every Fetch Standard safelist and forbidden table, as data plus small predicates.
+
+Sections of https://fetch.spec.whatwg.org/ implemented here: CORS-safelisted method,
+forbidden method, normalize a method, forbidden request-header, CORS-unsafe
+request-header byte, CORS-safelisted request-header, CORS-unsafe request-header names,
+no-CORS-safelisted request-header, CORS non-wildcard request-header name,
+CORS-safelisted response-header name, forbidden response-header name, request-body
+header name, and the "parse a single range header value" and MIME-type parsing they use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ._abnf import HTTP_WHITESPACE, is_token
+from .headers import HeaderPairs, byte_lowercase, split_list_value
+
+__all__ = [
+    "CLIENT_HINT_SAFELIST",
+    "CORS_NON_WILDCARD_REQUEST_HEADER_NAMES",
+    "CORS_SAFELISTED_METHODS",
+    "CORS_SAFELISTED_RESPONSE_HEADER_NAMES",
+    "FORBIDDEN_METHODS",
+    "FORBIDDEN_REQUEST_HEADER_NAMES",
+    "FORBIDDEN_RESPONSE_HEADER_NAMES",
+    "METHOD_OVERRIDE_HEADER_NAMES",
+    "NO_CORS_SAFELISTED_REQUEST_HEADER_NAMES",
+    "REQUEST_BODY_HEADER_NAMES",
+    "SAFELISTED_CONTENT_TYPE_ESSENCES",
+    "SAFELISTED_VALUE_BUDGET",
+    "SAFELISTED_VALUE_MAX_LEN",
+    "cors_unsafe_request_header_names",
+    "has_cors_unsafe_byte",
+    "is_client_hint_safelisted",
+    "is_cors_safelisted_method",
+    "is_cors_safelisted_request_header",
+    "is_forbidden_method",
+    "is_forbidden_request_header",
+    "is_no_cors_safelisted_request_header",
+    "normalize_method",
+    "parse_mime_essence",
+    "parse_single_range",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: Fetch: CORS-safelisted method (byte-exact: ``get`` is not safelisted).
+CORS_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+#: Fetch: forbidden method (compared byte-case-insensitively; stored upper-case).
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+# Fetch: normalize a method — these six are upper-cased, every other method is kept.
+_NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+
+#: Fetch: forbidden request-header, the fixed names (byte-lowercase).
+FORBIDDEN_REQUEST_HEADER_NAMES = frozenset(
+    {
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    }
+)
+#: Fetch: forbidden request-header, step 3 — forbidden only when a listed method is forbidden.
+METHOD_OVERRIDE_HEADER_NAMES = frozenset({"x-http-method", "x-http-method-override", "x-method-override"})
+
+#: Fetch: CORS non-wildcard request-header name (``*`` never covers it).
+CORS_NON_WILDCARD_REQUEST_HEADER_NAMES = frozenset({"authorization"})
+#: Fetch: no-CORS-safelisted request-header name.
+NO_CORS_SAFELISTED_REQUEST_HEADER_NAMES = frozenset(
+    {"accept", "accept-language", "content-language", "content-type"}
+)
+#: Fetch: request-body-header name (removed when a redirect rewrites the method to GET).
+REQUEST_BODY_HEADER_NAMES = frozenset(
+    {"content-encoding", "content-language", "content-location", "content-type"}
+)
+#: Fetch: CORS-safelisted response-header name (the fixed part; plus the exposed list).
+CORS_SAFELISTED_RESPONSE_HEADER_NAMES = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
+#: Fetch: forbidden response-header name (never readable by script).
+FORBIDDEN_RESPONSE_HEADER_NAMES = frozenset({"set-cookie", "set-cookie2"})
+#: Fetch: CORS-safelisted request-header, Content-Type's three accepted essences.
+SAFELISTED_CONTENT_TYPE_ESSENCES = frozenset(
+    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+)
+#: Fetch: a safelisted request-header's value may be at most this many bytes.
+SAFELISTED_VALUE_MAX_LEN = 128
+#: Fetch: CORS-unsafe request-header names, total bytes of safelisted values allowed.
+SAFELISTED_VALUE_BUDGET = 1024
+
+# Fetch: CORS-unsafe request-header byte — controls other than tab, these delimiters, DEL.
+_UNSAFE_BYTES = frozenset(chr(b) for b in range(0x20) if b != 0x09) | frozenset('"():<>?@[\\]{}\x7f')
+# Accept-Language / Content-Language: only these bytes keep the header safelisted.
+_LANGUAGE_BYTES = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;="
+)
+
+
+def normalize_method(method: str) -> str:
+    """Fetch: normalize a method (upper-case the six well-known methods only)."""
+    upper = method.upper() if method.isascii() else method
+    if upper in _NORMALIZED_METHODS:
+        return upper
+    return method
+
+
+def is_cors_safelisted_method(method: str) -> bool:
+    """Fetch: CORS-safelisted method (``GET``, ``HEAD``, ``POST``, byte-exact)."""
+    return method in CORS_SAFELISTED_METHODS
+
+
+def is_forbidden_method(method: str) -> bool:
+    """Fetch: forbidden method (``CONNECT``, ``TRACE``, ``TRACK``, any case)."""
+    return byte_lowercase(method).upper() in FORBIDDEN_METHODS
+
+
+def is_forbidden_request_header(name: str, value: str) -> bool:
+    """Fetch: forbidden request-header, given a (name, value) pair.
+
+    A fixed list of names, any ``proxy-``/``sec-`` name, and the method-override family
+    (``X-HTTP-Method``, ``X-HTTP-Method-Override``, ``X-Method-Override``) when any item
+    of its value (get, decode, and split) is a forbidden method.
+    """
+    key = byte_lowercase(name)
+    if key in FORBIDDEN_REQUEST_HEADER_NAMES:
+        return True
+    if key.startswith(("proxy-", "sec-")):
+        return True
+    if key in METHOD_OVERRIDE_HEADER_NAMES:
+        return any(is_forbidden_method(item) for item in split_list_value(value))
+    return False
+
+
+def has_cors_unsafe_byte(value: str) -> bool:
+    """Fetch: whether ``value`` contains a CORS-unsafe request-header byte."""
+    return any(ch in _UNSAFE_BYTES for ch in value)
+
+
+_TOKEN_CODE_POINTS = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def parse_mime_essence(value: str) -> str | None:
+    """MIME Sniffing: parse a MIME type, returning only its essence (None on failure).
+
+    The type and subtype must be non-empty runs of HTTP token code points; parameters
+    never make parsing fail, so they are not examined. The essence is ASCII-lowercased.
+    """
+    text = value.strip(HTTP_WHITESPACE)
+    slash = text.find("/")
+    if slash <= 0:
+        return None
+    mime_type = text[:slash]
+    if not all(ch in _TOKEN_CODE_POINTS for ch in mime_type):
+        return None
+    semicolon = text.find(";", slash + 1)
+    subtype = text[slash + 1 :] if semicolon < 0 else text[slash + 1 : semicolon]
+    subtype = subtype.rstrip(HTTP_WHITESPACE)
+    if not subtype or not all(ch in _TOKEN_CODE_POINTS for ch in subtype):
+        return None
+    return byte_lowercase(mime_type) + "/" + byte_lowercase(subtype)
+
+
+def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
+    """Fetch: parse a single range header value, with whitespace not allowed.
+
+    Returns (start, end), either of which may be None, or None on failure.
+    """
+    if not value.startswith("bytes="):
+        return None
+    rest = value[6:]
+    dash = rest.find("-")
+    if dash < 0:
+        return None
+    start_text, end_text = rest[:dash], rest[dash + 1 :]
+    if (start_text and not (start_text.isdigit() and start_text.isascii())) or (
+        end_text and not (end_text.isdigit() and end_text.isascii())
+    ):
+        return None
+    start = int(start_text) if start_text else None
+    end = int(end_text) if end_text else None
+    if start is None and end is None:
+        return None
+    if start is not None and end is not None and start > end:
+        return None
+    return start, end
+
+
+def _double_ok(value: str) -> bool:
+    # Chromium parses these client hints with a double parser; accept the plain forms.
+    head, dot, tail = value.partition(".")
+    return bool(head) and head.isdigit() and (not dot or (bool(tail) and tail.isdigit()))
+
+
+#: Chromium's extra safelisted request-headers (client hints) and their value rules.
+#: Evidence: chromium services/network/public/cpp/cors/cors.cc ``IsCorsSafelistedHeader``
+#: (the spec removed client hints from the safelist in 2019).
+CLIENT_HINT_SAFELIST: dict[str, str] = {
+    "device-memory": "double",
+    "dpr": "double",
+    "downlink": "double",
+    "width": "integer",
+    "viewport-width": "integer",
+    "rtt": "integer",
+    "ect": "ect",
+    "save-data": "on",
+}
+
+
+def is_client_hint_safelisted(key: str, value: str) -> bool:
+    """Chromium: whether a client-hint header ``key`` (lowercase) has a safelisted value."""
+    rule = CLIENT_HINT_SAFELIST.get(key)
+    if rule is None:
+        return False
+    if rule == "double":
+        return _double_ok(value)
+    if rule == "integer":
+        return value.isdigit() and value.isascii()
+    if rule == "ect":
+        return value in ("slow-2g", "2g", "3g", "4g")
+    return value == "on"
+
+
+def is_cors_safelisted_request_header(
+    name: str, value: str, *, client_hints: bool = False
+) -> bool:
+    """Fetch: CORS-safelisted request-header, given a (name, value) pair.
+
+    ``client_hints`` adds Chromium's extra safelisted client-hint headers.
+    """
+    if len(value) > SAFELISTED_VALUE_MAX_LEN:
+        return False
+    key = byte_lowercase(name)
+    if key == "accept":
+        return not has_cors_unsafe_byte(value)
+    if key in ("accept-language", "content-language"):
+        return all(ch in _LANGUAGE_BYTES for ch in value)
+    if key == "content-type":
+        if has_cors_unsafe_byte(value):
+            return False
+        return parse_mime_essence(value) in SAFELISTED_CONTENT_TYPE_ESSENCES
+    if key == "range":
+        parsed = parse_single_range(value)
+        return parsed is not None and parsed[0] is not None
+    if client_hints:
+        return is_client_hint_safelisted(key, value)
+    return False
+
+
+def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:
+    """Fetch: no-CORS-safelisted request-header."""
+    return byte_lowercase(
+        name
+    ) in NO_CORS_SAFELISTED_REQUEST_HEADER_NAMES and is_cors_safelisted_request_header(name, value)
+
+
+def cors_unsafe_request_header_names(
+    headers: HeaderPairs | Iterable[tuple[str, str]], *, client_hints: bool = False
+) -> tuple[str, ...]:
+    """Fetch: CORS-unsafe request-header names of a header list.
+
+    Every header that is not CORS-safelisted is unsafe; if the safelisted values add up
+    to more than 1024 bytes, all of them become unsafe too. The result is byte-lowercase,
+    de-duplicated and sorted (Fetch: convert header names to a sorted-lowercase set).
+    """
+    unsafe: set[str] = set()
+    potentially: set[str] = set()
+    budget = 0
+    for name, value in headers:
+        if is_cors_safelisted_request_header(name, value, client_hints=client_hints):
+            potentially.add(byte_lowercase(name))
+            budget += len(value)
+        else:
+            unsafe.add(byte_lowercase(name))
+    if budget > SAFELISTED_VALUE_BUDGET:
+        unsafe |= potentially
+    return tuple(sorted(unsafe))
+
+
+def is_valid_method(method: str) -> bool:
+    """Fetch: method (an HTTP token)."""
+    return is_token(method)
