@@ -63,7 +63,7 @@ class PreflightCheckOrder(enum.Enum):
     STATUS_FIRST = "status-first"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class BrowserProfile:
     """The CORS-relevant behaviour of one engine."""
 
@@ -199,12 +199,10 @@ WEBKIT = BrowserProfile(
 #: The three browser profiles, in a fixed order.
 ALL_BROWSERS: tuple[BrowserProfile, ...] = (CHROMIUM, FIREFOX, WEBKIT)
 #: Every profile by name, SPEC included.
-PROFILES: dict[str, BrowserProfile] = {
-    p.name: p for p in (CHROMIUM, FIREFOX, WEBKIT, SPEC)
-}
+PROFILES: dict[str, BrowserProfile] = {p.name: p for p in (CHROMIUM, FIREFOX, WEBKIT, SPEC)}
 
 
-def get_profile(name: str) -> BrowserProfile:
+def get_profile(name: object) -> BrowserProfile:
     """Look a profile up by name (``chromium``, ``firefox``, ``webkit``, ``spec``).
 
     :raises InvalidRequestError: unknown name (the message lists the known ones).

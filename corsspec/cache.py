@@ -48,9 +48,7 @@ class CacheKey:
     credentialed: bool
 
 
-def _wildcard_usable(
-    entry: CacheEntry, credentialed: bool, profile: BrowserProfile
-) -> bool:
+def _wildcard_usable(entry: CacheEntry, credentialed: bool, profile: BrowserProfile) -> bool:
     rule = profile.cache_wildcard
     if rule is CacheWildcard.UNCREDENTIALED_REQUEST:
         return not credentialed
@@ -68,21 +66,22 @@ class PreflightCache:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _matching(
-        self, key: CacheKey, now: float, profile: BrowserProfile
-    ) -> Iterable[CacheEntry]:
+    def _matching(self, key: CacheKey, now: float, profile: BrowserProfile) -> list[CacheEntry]:
         """Fetch: cache entry match (key, origin, URL, credentials), unexpired only."""
         origin, url, credentialed = key.origin, key.url, key.credentialed
+        by_credentials = profile.cache_key_includes_credentials
+        out = []
         for entry in self.entries:
             if entry.origin != origin or entry.url != url or entry.expires <= now:
                 continue
-            if profile.cache_key_includes_credentials:
+            if by_credentials:
                 if entry.credentials != credentialed:
                     continue
             elif credentialed and not entry.credentials:
                 # An uncredentialed result never vouches for a credentialed request.
                 continue
-            yield entry
+            out.append(entry)
+        return out
 
     def method_match(
         self, method: str, key: CacheKey, *, now: float, profile: BrowserProfile
@@ -90,8 +89,6 @@ class PreflightCache:
         """Fetch: method cache entry match (the method itself, or a usable ``*``)."""
         credentialed = key.credentialed
         for entry in self._matching(key, now, profile):
-            if entry.method is None:
-                continue
             if entry.method == method:
                 return True
             if entry.method == "*" and _wildcard_usable(entry, credentialed, profile):
@@ -107,8 +104,6 @@ class PreflightCache:
         """
         credentialed = key.credentialed
         for entry in self._matching(key, now, profile):
-            if entry.header is None:
-                continue
             if entry.header == name:
                 return True
             if (

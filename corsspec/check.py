@@ -21,6 +21,7 @@ __all__ = ["clip", "cors_check", "visible_header_names"]
 def __dir__() -> list[str]:
     return __all__
 
+
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
 ACEH = "access-control-expose-headers"
@@ -107,7 +108,9 @@ def visible_header_names(
     exposed_names: set[str] = set()
     if exposed is FAILURE:
         # Main fetch: a parse failure exposes nothing beyond the safelist.
-        notes.append(Note(code=NoteCode.EXPOSE_HEADERS_INVALID, detail=clip(get(index, ACEH) or "")))
+        notes.append(
+            Note(code=NoteCode.EXPOSE_HEADERS_INVALID, detail=clip(get(index, ACEH) or ""))
+        )
     elif isinstance(exposed, list):
         items = {byte_lowercase(item) for item in exposed}
         if "*" in items and not credentialed:

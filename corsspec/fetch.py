@@ -15,6 +15,7 @@ callable, or an object with a ``respond`` method (a Policy, an adapter).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Protocol, TypeAlias, runtime_checkable
 
@@ -33,11 +34,11 @@ from .model import (
     Request,
     Response,
     ResponseType,
+    wire_request,
 )
 from .origins import URL, Origin
 from .preflight import (
     REDIRECT_STATUSES,
-    PreflightResult,
     build_preflight,
     check_preflight_response,
     prepare_headers,
@@ -47,8 +48,8 @@ from .preflight import (
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
 from .safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
+    CORS_SAFELISTED_METHODS,
     REQUEST_BODY_HEADER_NAMES,
-    is_cors_safelisted_method,
 )
 
 __all__ = ["Evaluation", "Exchange", "Server", "ServerLike", "evaluate"]
@@ -103,19 +104,15 @@ class Exchange:
 class Evaluation:
     """What the browser did with one request: the verdict and everything behind it.
 
-    ``allowed`` means the script's ``fetch()`` resolves (or XHR loads); ``reason`` says
-    why not, and is None exactly when ``allowed``. An opaque response (``no-cors``) is
+    :attr:`allowed` means the script's ``fetch()`` resolves (or XHR loads); ``reason``
+    says why not, and is None exactly when the request is allowed (``allowed`` is
+    derived from it, so the two cannot disagree). An opaque response (``no-cors``) is
     allowed but unreadable: see :attr:`readable`.
     """
 
-    allowed: bool
     reason: Reason | None
     request: Request
     browser: BrowserProfile
-    #: The first preflight sent (None if none was sent: not needed, or cached).
-    preflight: Request | None
-    #: Whether the actual request reached the server (on any hop).
-    actual_sent: bool
     response_type: ResponseType | None
     #: The status script sees (0 for opaque responses; None on a network error).
     status: int | None
@@ -128,12 +125,29 @@ class Evaluation:
     responses: tuple[Response, ...] = ()
     #: The preflight cache after this evaluation (None when called without one).
     cache: PreflightCache | None = None
-    #: CORS-unsafe request-header names of the request (what a preflight lists).
-    unsafe_headers: tuple[str, ...] = ()
 
-    def __attrs_post_init__(self) -> None:
-        if self.allowed != (self.reason is None):
-            raise ValueError("Evaluation invariant broken: allowed must equal reason is None")
+    @property
+    def allowed(self) -> bool:
+        """Whether script gets the response (``fetch()`` resolves, XHR loads)."""
+        return self.reason is None
+
+    @property
+    def preflight(self) -> Request | None:
+        """The first preflight sent (None if none was sent: not needed, or cached)."""
+        for request in self.sent:
+            if is_preflight(request):
+                return request
+        return None
+
+    @property
+    def actual_sent(self) -> bool:
+        """Whether the actual request reached the server (on any hop)."""
+        return any(not is_preflight(r) for r in self.sent)
+
+    @property
+    def unsafe_headers(self) -> tuple[str, ...]:
+        """CORS-unsafe request-header names of the request (what a preflight lists)."""
+        return _plan(self.request, self.browser).prepared.unsafe_names
 
     @property
     def readable(self) -> bool:
@@ -157,16 +171,18 @@ def _responder(server: object) -> Callable[[Request], Response]:
     if callable(respond):
         return respond  # type: ignore[no-any-return]
     if callable(server):
-        return server  # type: ignore[return-value]
+        return server
     raise InvalidRequestError(
-        "server", server, RequestProblem.BAD_ENUM_VALUE,
+        "server",
+        server,
+        RequestProblem.BAD_ENUM_VALUE,
         "expected an Exchange, a Policy, an adapter, or a callable Request -> Response",
     )
 
 
 def _redirect_tainted(origin: Origin, url_list: list[URL]) -> bool:
     """Fetch: request's redirect-taint is not "same-origin" (cross-origin hop away from origin)."""
-    for previous, following in zip(url_list, url_list[1:]):
+    for previous, following in itertools.pairwise(url_list):
         if not previous.origin.same_origin(following.origin) and not origin.same_origin(
             previous.origin
         ):
@@ -174,7 +190,7 @@ def _redirect_tainted(origin: Origin, url_list: list[URL]) -> bool:
     return False
 
 
-def _location(response: Response, base: URL) -> URL | None | bool:
+def _location(response: Response, base: URL) -> URL | bool | None:
     """Fetch: location URL. None: no Location (not a redirect); False: failure."""
     lines = response.index.get("location")
     if lines is None:
@@ -185,28 +201,119 @@ def _location(response: Response, base: URL) -> URL | None | bool:
     return False if target is None else target
 
 
+class _Plan:
+    """What the browser derives from one request under one profile before any I/O.
+
+    Computed once per (request, profile) and kept in the request's memo: the request is
+    immutable, so re-evaluating it against other servers reuses this work.
+    """
+
+    __slots__ = ("body", "forced", "has_authorization", "notes", "prepared", "wire")
+
+    def __init__(self, request: Request, profile: BrowserProfile) -> None:
+        self.forced = uses_cors_preflight_flag(request)
+        body = request.body
+        if body is not None and request.method in ("GET", "HEAD"):
+            body = None  # XHR: send() ignores the body of GET and HEAD
+        self.body = body
+        self.prepared = prepare_headers(
+            request.headers,
+            api=request.api,
+            content_type=request_content_type(request),
+            profile=profile,
+            no_cors=request.mode is Mode.NO_CORS,
+        )
+        self.has_authorization = any(
+            byte_lowercase(n) in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+            for n, _ in self.prepared.headers
+        )
+        notes = [
+            Note(code=NoteCode.FORBIDDEN_HEADER_DROPPED, detail=n) for n in self.prepared.dropped
+        ]
+        if self.forced:
+            notes.append(Note(code=NoteCode.PREFLIGHT_FORCED))
+        self.notes = tuple(notes)
+        #: Wire requests already built for the first hop, by (kind, Origin value).
+        self.wire: dict[tuple[str, str | None], Request] = {}
+
+
+def _plan(request: Request, profile: BrowserProfile) -> _Plan:
+    memo = request._memo
+    plan = memo.get(profile)
+    if plan is None:
+        plan = memo[profile] = _Plan(request, profile)
+    return plan
+
+
 class _Run:
     """Mutable bookkeeping for one evaluation (never escapes :func:`evaluate`)."""
 
-    __slots__ = ("cache", "notes", "preflight", "responses", "sent")
+    __slots__ = ("cache", "notes", "responses", "sent")
 
-    def __init__(self, cache: PreflightCache | None) -> None:
+    def __init__(self, cache: PreflightCache | None, notes: tuple[Note, ...]) -> None:
         self.cache = cache
-        self.notes: list[Note] = []
+        self.notes: list[Note] = list(notes)
         self.sent: list[Request] = []
         self.responses: list[Response] = []
-        self.preflight: Request | None = None
 
     def send(self, respond: Callable[[Request], Response], request: Request) -> Response:
         response = respond(request)
         if not isinstance(response, Response):
             raise InvalidRequestError(
-                "server response", response, RequestProblem.BAD_ENUM_VALUE,
+                "server response",
+                response,
+                RequestProblem.BAD_ENUM_VALUE,
                 "a server must return corsspec.Response",
             )
         self.sent.append(request)
         self.responses.append(response)
         return response
+
+    def finish(
+        self,
+        request: Request,
+        profile: BrowserProfile,
+        reason: Reason | None,
+        response: Response | None = None,
+        rtype: ResponseType | None = None,
+    ) -> Evaluation:
+        status: int | None = None
+        visible: tuple[str, ...] = ()
+        if reason is None and response is not None and rtype is not None:
+            if rtype is ResponseType.OPAQUE or rtype is ResponseType.OPAQUE_REDIRECT:
+                status = 0
+                self.notes.append(Note(code=NoteCode.OPAQUE_RESPONSE))
+            else:
+                status = response.status
+                visible, expose_notes = _visible(response, rtype, request.credentialed)
+                if expose_notes:
+                    self.notes.extend(expose_notes)
+        return Evaluation(
+            reason=reason,
+            request=request,
+            browser=profile,
+            response_type=rtype if reason is None else None,
+            status=status,
+            visible_headers=visible,
+            notes=tuple(self.notes),
+            sent=tuple(self.sent),
+            responses=tuple(self.responses),
+            cache=self.cache,
+        )
+
+
+def _visible(
+    response: Response, rtype: ResponseType, credentialed: bool
+) -> tuple[tuple[str, ...], tuple[Note, ...]]:
+    """Readable header names of a basic or CORS response, computed once per response."""
+    key = ("visible", rtype, credentialed)
+    memo = response._memo
+    result = memo.get(key)
+    if result is None:
+        result = memo[key] = visible_header_names(
+            response.index, cors=rtype is ResponseType.CORS, credentialed=credentialed
+        )
+    return result
 
 
 def evaluate(
@@ -230,146 +337,141 @@ def evaluate(
     """
     respond = _responder(server)
     profile = browser
-    run = _Run(cache)
+    plan = _plan(request, profile)
+    run = _Run(cache, plan.notes)
     origin = request.origin
     credentialed = request.credentialed
-    forced = uses_cors_preflight_flag(request)
+    forced = plan.forced
     method = request.method
-    body: Body | None = request.body
-    if body is not None and request.method in ("GET", "HEAD"):
-        body = None  # XHR: send() ignores the body of GET and HEAD
-    prepared = prepare_headers(
-        request.headers, api=request.api, content_type=request_content_type(request), profile=profile
-    )
-    for name in prepared.dropped:
-        run.notes.append(Note(code=NoteCode.FORBIDDEN_HEADER_DROPPED, detail=name))
-    if forced:
-        run.notes.append(Note(code=NoteCode.PREFLIGHT_FORCED))
-    headers: HeaderPairs = prepared.headers
-    unsafe = prepared.unsafe_names
-    first_unsafe = unsafe
+    body = plan.body
+    headers: HeaderPairs = plan.prepared.headers
+    adds_accept = plan.prepared.adds_accept
+    has_authorization = plan.has_authorization
+    unsafe = plan.prepared.unsafe_names
     url_list: list[URL] = [request.url]
     tainting: ResponseType | None = None
     redirects = 0
 
-    def finish(reason: Reason | None, response: Response | None = None,
-               rtype: ResponseType | None = None) -> Evaluation:
-        status: int | None = None
-        visible: tuple[str, ...] = ()
-        if reason is None and response is not None and rtype is not None:
-            if rtype in (ResponseType.OPAQUE, ResponseType.OPAQUE_REDIRECT):
-                status = 0
-                run.notes.append(Note(code=NoteCode.OPAQUE_RESPONSE))
-            else:
-                status = response.status
-                visible, expose_notes = visible_header_names(
-                    response.index, cors=rtype is ResponseType.CORS, credentialed=credentialed
-                )
-                run.notes.extend(expose_notes)
-        return Evaluation(
-            allowed=reason is None,
-            reason=reason,
-            request=request,
-            browser=profile,
-            preflight=run.preflight,
-            actual_sent=any(not is_preflight(r) for r in run.sent),
-            response_type=rtype if reason is None else None,
-            status=status,
-            visible_headers=visible,
-            notes=tuple(run.notes),
-            sent=tuple(run.sent),
-            responses=tuple(run.responses),
-            cache=run.cache,
-            unsafe_headers=first_unsafe,
-        )
-
     while True:
         current = url_list[-1]
-        tainted = _redirect_tainted(origin, url_list)
+        first_hop = len(url_list) == 1
+        tainted = not first_hop and _redirect_tainted(origin, url_list)
         serialized = "null" if tainted else origin.serialize()
-        cache_url = current.serialize(exclude_fragment=True)
         preflight_path = False
 
         # Main fetch step 12: choose the response tainting.
-        if origin.same_origin(current.origin) and tainting in (None, ResponseType.BASIC):
+        if tainting in (None, ResponseType.BASIC) and origin.same_origin(current.origin):
             tainting = ResponseType.BASIC
         elif request.mode is Mode.SAME_ORIGIN:
-            return finish(Reason(code=ReasonCode.DISALLOWED_BY_MODE, stage=Stage.REQUEST,
-                                 url=current.serialize()))
+            reason = Reason(
+                code=ReasonCode.DISALLOWED_BY_MODE, stage=Stage.REQUEST, url=current.serialize()
+            )
+            return run.finish(request, profile, reason)
         elif request.mode is Mode.NO_CORS:
             if request.redirect is not RedirectMode.FOLLOW:
-                return finish(Reason(code=ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW,
-                                     stage=Stage.REQUEST, value=request.redirect.value))
+                reason = Reason(
+                    code=ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW,
+                    stage=Stage.REQUEST,
+                    value=request.redirect.value,
+                )
+                return run.finish(request, profile, reason)
             tainting = ResponseType.OPAQUE
-        elif not current.is_http:
-            return finish(Reason(code=ReasonCode.CORS_DISABLED_SCHEME, stage=Stage.REQUEST,
-                                 value=current.scheme))
+        elif current.scheme != "http" and current.scheme != "https":
+            reason = Reason(
+                code=ReasonCode.CORS_DISABLED_SCHEME, stage=Stage.REQUEST, value=current.scheme
+            )
+            return run.finish(request, profile, reason)
         else:
             tainting = ResponseType.CORS
-            preflight_path = forced or not is_cors_safelisted_method(method) or bool(unsafe)
+            preflight_path = forced or method not in CORS_SAFELISTED_METHODS or bool(unsafe)
 
+        cache_key: CacheKey | None = None
         if preflight_path:
-            # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
-            reason = _maybe_preflight(
-                run, respond, request, profile,
-                method=method, headers=headers, unsafe=unsafe, forced=forced,
-                credentialed=credentialed, origin=serialized, cache_url=cache_url,
-                current=current, now=now,
+            cache_key = CacheKey(
+                origin=serialized,
+                url=current.href,
+                credentialed=credentialed,
             )
-            if reason is not None:
+            # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
+            pf_reason = _maybe_preflight(
+                run,
+                respond,
+                request,
+                profile,
+                plan=plan if first_hop else None,
+                method=method,
+                has_authorization=has_authorization,
+                unsafe=unsafe,
+                forced=forced,
+                credentialed=credentialed,
+                key=cache_key,
+                current=current,
+                now=now,
+            )
+            if pf_reason is not None:
                 if run.cache is not None:
-                    run.cache = run.cache.clear(
-                        CacheKey(origin=serialized, url=cache_url, credentialed=credentialed)
-                    )
-                return finish(reason)
+                    run.cache = run.cache.clear(cache_key)
+                return run.finish(request, profile, pf_reason)
 
         # HTTP-network-or-cache fetch: append the Origin header (Fetch: append a request
         # `Origin` header), then send the request.
-        wire_headers = list(headers)
-        if prepared.adds_accept:
-            wire_headers.append(("Accept", "*/*"))
         origin_value = _origin_header(request, tainting, method, serialized, current)
-        if origin_value is not None:
-            wire_headers.append(("Origin", origin_value))
-        wire = Request(
-            method=method, url=current, origin=origin, headers=tuple(wire_headers),
-            mode=request.mode, credentials=request.credentials, redirect=request.redirect,
-            body=body, api=request.api, upload_listener=request.upload_listener,
-        )
+        wire = plan.wire.get(("actual", origin_value)) if first_hop else None
+        if wire is None:
+            wire_headers = list(headers)
+            if adds_accept:
+                wire_headers.append(("Accept", "*/*"))
+            if origin_value is not None:
+                wire_headers.append(("Origin", origin_value))
+            wire = wire_request(
+                method=method,
+                url=current,
+                origin=origin,
+                headers=tuple(wire_headers),
+                like=request,
+                body=body,
+            )
+            if first_hop:
+                plan.wire[("actual", origin_value)] = wire
         response = run.send(respond, wire)
         is_redirect = response.status in REDIRECT_STATUSES
+        location = _location(response, current) if is_redirect else None
 
         # HTTP fetch step 4: the CORS check, on every response including redirects.
         if tainting is ResponseType.CORS:
             failure = cors_check(
-                response.index, origin=serialized, credentialed=credentialed,
-                stage=Stage.REDIRECT if is_redirect and _location(response, current) else Stage.ACTUAL,
+                response.index,
+                origin=serialized,
+                credentialed=credentialed,
+                stage=Stage.REDIRECT if location else Stage.ACTUAL,
             )
             if failure is not None:
-                if preflight_path and run.cache is not None and profile.clear_cache_on_actual_failure:
-                    run.cache = run.cache.clear(
-                        CacheKey(origin=serialized, url=cache_url, credentialed=credentialed)
-                    )
-                return finish(failure)
+                if (
+                    cache_key is not None
+                    and run.cache is not None
+                    and profile.clear_cache_on_actual_failure
+                ):
+                    run.cache = run.cache.clear(cache_key)
+                return run.finish(request, profile, failure)
 
-        if not is_redirect:
-            return finish(None, response, tainting)
-        location = _location(response, current)
         if location is None:
-            return finish(None, response, tainting)  # a 3xx without Location is final
+            # Not a redirect (or a 3xx without Location, which is final).
+            return run.finish(request, profile, None, response, tainting)
         # HTTP fetch step 5: redirect mode.
         if request.redirect is RedirectMode.ERROR:
-            return finish(Reason(code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT,
-                                 status=response.status))
+            reason = Reason(
+                code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT, status=response.status
+            )
+            return run.finish(request, profile, reason)
         if request.redirect is RedirectMode.MANUAL:
-            return finish(None, response, ResponseType.OPAQUE_REDIRECT)
+            return run.finish(request, profile, None, response, ResponseType.OPAQUE_REDIRECT)
 
         # HTTP-redirect fetch.
         step_reason = _redirect_failure(
             request, location, response, redirects, tainting, profile, body
         )
         if step_reason is not None:
-            return finish(step_reason)
+            return run.finish(request, profile, step_reason)
         assert isinstance(location, URL)
         redirects += 1
         run.notes.append(Note(code=NoteCode.REDIRECTED, detail=location.serialize()))
@@ -396,11 +498,12 @@ def evaluate(
             if len(stripped) != len(headers):
                 run.notes.append(Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT))
                 headers = stripped
+                has_authorization = False
         url_list.append(location)
-        if _redirect_tainted(origin, url_list) and not tainted:
+        if not tainted and _redirect_tainted(origin, url_list):
             run.notes.append(Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL))
         # Main fetch runs again: recompute what the next hop's preflight would list.
-        if headers is not prepared.headers:
+        if headers is not plan.prepared.headers:
             unsafe = prepare_headers(
                 headers, api=request.api, content_type=None, profile=profile
             ).unsafe_names
@@ -414,7 +517,11 @@ def _origin_header(
         return serialized
     if method in ("GET", "HEAD"):
         return None
-    if request.mode is not Mode.CORS and request.origin.scheme == "https" and current.scheme != "https":
+    if (
+        request.mode is not Mode.CORS
+        and request.origin.scheme == "https"
+        and current.scheme != "https"
+    ):
         # Referrer policy strict-origin-when-cross-origin (the default): a downgrade
         # sends `null`.
         return "null"
@@ -427,40 +534,47 @@ def _maybe_preflight(
     request: Request,
     profile: BrowserProfile,
     *,
+    plan: _Plan | None,
     method: str,
-    headers: HeaderPairs,
+    has_authorization: bool,
     unsafe: tuple[str, ...],
     forced: bool,
     credentialed: bool,
-    origin: str,
-    cache_url: str,
+    key: CacheKey,
     current: URL,
     now: float,
 ) -> Reason | None:
     """HTTP fetch step 2.1 and CORS-preflight fetch: consult the cache, maybe preflight."""
     cache = run.cache
-    key = CacheKey(origin=origin, url=cache_url, credentialed=credentialed)
     if cache is not None:
-        method_ok = (is_cors_safelisted_method(method) and not forced) or cache.method_match(
+        method_ok = (method in CORS_SAFELISTED_METHODS and not forced) or cache.method_match(
             method, key, now=now, profile=profile
         )
-        headers_ok = all(cache.header_match(n, key, now=now, profile=profile) for n in unsafe)
-        if method_ok and headers_ok:
+        if method_ok and all(cache.header_match(n, key, now=now, profile=profile) for n in unsafe):
             run.notes.append(Note(code=NoteCode.PREFLIGHT_CACHE_HIT))
             return None
-    target = request if current == request.url else attrs.evolve(request, url=current)
-    preflight = build_preflight(target, method=method, unsafe_names=unsafe, origin_header=origin)
-    if run.preflight is None:
-        run.preflight = preflight
+    preflight = plan.wire.get(("preflight", key.origin)) if plan is not None else None
+    if preflight is None:
+        preflight = build_preflight(
+            current, request, method=method, unsafe_names=unsafe, origin_header=key.origin
+        )
+        if plan is not None:
+            plan.wire[("preflight", key.origin)] = preflight
     answer = run.send(respond, preflight)
     result = check_preflight_response(
-        method=method, headers=headers, unsafe_names=unsafe, forced=forced,
-        credentialed=credentialed, origin=origin, status=answer.status, index=answer.index,
+        method=method,
+        has_authorization=has_authorization,
+        unsafe_names=unsafe,
+        forced=forced,
+        credentialed=credentialed,
+        origin=key.origin,
+        response=answer,
         profile=profile,
     )
     if isinstance(result, Reason):
         return result
-    run.notes.extend(result.notes)
+    if result.notes:
+        run.notes.extend(result.notes)
     if cache is not None:
         if result.max_age is None or result.max_age <= 0:
             run.notes.append(Note(code=NoteCode.PREFLIGHT_NOT_CACHED))
@@ -469,8 +583,11 @@ def _maybe_preflight(
         else:
             run.cache = cache.store(
                 key,
-                methods=result.methods, header_names=result.header_names,
-                max_age=result.max_age, now=now, profile=profile,
+                methods=result.methods,
+                header_names=result.header_names,
+                max_age=result.max_age,
+                now=now,
+                profile=profile,
             )
     return None
 
@@ -487,21 +604,38 @@ def _redirect_failure(
     """Fetch: HTTP-redirect fetch steps 3-11, the checks that end in a network error."""
     status = response.status
     if not isinstance(location, URL):
-        return Reason(code=ReasonCode.REDIRECT_INVALID_LOCATION, stage=Stage.REDIRECT,
-                      header="location", value=(response.index.get("location") or [""])[0][:512],
-                      status=status)
+        return Reason(
+            code=ReasonCode.REDIRECT_INVALID_LOCATION,
+            stage=Stage.REDIRECT,
+            header="location",
+            value=(response.index.get("location") or [""])[0][:512],
+            status=status,
+        )
     if not location.is_http:
-        return Reason(code=ReasonCode.REDIRECT_NON_HTTP_SCHEME, stage=Stage.REDIRECT,
-                      value=location.serialize()[:512], status=status)
+        return Reason(
+            code=ReasonCode.REDIRECT_NON_HTTP_SCHEME,
+            stage=Stage.REDIRECT,
+            value=location.serialize()[:512],
+            status=status,
+        )
     if redirects >= profile.max_redirects:
-        return Reason(code=ReasonCode.REDIRECT_TOO_MANY, stage=Stage.REDIRECT,
-                      value=str(redirects), expected=str(profile.max_redirects), status=status)
+        return Reason(
+            code=ReasonCode.REDIRECT_TOO_MANY,
+            stage=Stage.REDIRECT,
+            value=str(redirects),
+            expected=str(profile.max_redirects),
+            status=status,
+        )
     if location.includes_credentials and (
         (request.mode is Mode.CORS and not request.origin.same_origin(location.origin))
         or tainting is ResponseType.CORS
     ):
-        return Reason(code=ReasonCode.REDIRECT_HAS_CREDENTIALS, stage=Stage.REDIRECT,
-                      value=location.serialize()[:512], status=status)
+        return Reason(
+            code=ReasonCode.REDIRECT_HAS_CREDENTIALS,
+            stage=Stage.REDIRECT,
+            value=location.serialize()[:512],
+            status=status,
+        )
     if status != 303 and body is not None and body.kind is BodyKind.STREAM:
         return Reason(code=ReasonCode.REDIRECT_STREAM_BODY, stage=Stage.REDIRECT, status=status)
     return None

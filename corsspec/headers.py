@@ -197,7 +197,7 @@ FAILURE = _Failure()
 
 def extract_list_values(
     index: Mapping[str, Sequence[str]], name: str
-) -> list[str] | None | _Failure:
+) -> list[str] | _Failure | None:
     """Fetch: extract header list values for a ``#token`` list header (e.g. ``#method``).
 
     Each header line is parsed on its own as a comma-separated list with optional
@@ -220,7 +220,7 @@ def extract_list_values(
     return out
 
 
-def extract_single_value(index: Mapping[str, Sequence[str]], name: str) -> str | None | _Failure:
+def extract_single_value(index: Mapping[str, Sequence[str]], name: str) -> str | _Failure | None:
     """Fetch: extract header list values for a header whose ABNF allows one line only."""
     lines = index.get(name)
     if lines is None:
@@ -280,7 +280,9 @@ class HeaderNameSet:
 
     def union(self, other: HeaderNameSet) -> HeaderNameSet:
         """Set union; ``*`` present in either stays present."""
-        return HeaderNameSet(names=self.names | other.names, wildcard=self.wildcard or other.wildcard)
+        return HeaderNameSet(
+            names=self.names | other.names, wildcard=self.wildcard or other.wildcard
+        )
 
     def intersection(self, other: HeaderNameSet) -> HeaderNameSet:
         """Set intersection, with ``*`` standing for every name (uncredentialed reading)."""

@@ -29,7 +29,7 @@ from .errors import (
     ScriptError,
     ScriptProblem,
 )
-from .headers import HeaderPairs, byte_lowercase, ci_key, index_headers, to_header_pairs, view
+from .headers import HeaderPairs, ci_key, index_headers, to_header_pairs, view
 from .origins import URL, Origin, parse_origin, parse_url
 from .safelist import is_cors_safelisted_method, is_forbidden_method, normalize_method
 
@@ -178,7 +178,7 @@ class Body:
         return cls(kind=BodyKind.FORM_DATA, fields=tuple(fields))
 
     @classmethod
-    def blob(cls, content: str = "", type: str = "") -> Body:  # noqa: A002 - the JS name
+    def blob(cls, content: str = "", type: str = "") -> Body:
         """A ``Blob``; its (File API-normalised) type becomes the Content-Type if non-empty."""
         return cls(kind=BodyKind.BLOB, content=content, type=_blob_type(type))
 
@@ -291,7 +291,9 @@ class Request:
     origin: Origin = attrs.field(converter=_to_origin)
     headers: HeaderPairs = attrs.field(default=(), converter=to_script_headers, eq=ci_key)
     mode: Mode = attrs.field(default=Mode.CORS, converter=to_mode)
-    credentials: Credentials = attrs.field(default=Credentials.SAME_ORIGIN, converter=to_credentials)
+    credentials: Credentials = attrs.field(
+        default=Credentials.SAME_ORIGIN, converter=to_credentials
+    )
     redirect: RedirectMode = attrs.field(default=RedirectMode.FOLLOW, converter=to_redirect)
     body: Body | None = None
     api: Api = attrs.field(default=Api.FETCH, converter=to_api)
@@ -302,15 +304,23 @@ class Request:
         # "new Request(input, init)"), so the first error matches the browser's.
         if self.api is Api.XHR:
             if self.mode is not Mode.CORS:
-                raise InvalidRequestError("mode", self.mode.value, RequestProblem.FETCH_ONLY,
-                                          "XMLHttpRequest always uses mode 'cors'")
+                raise InvalidRequestError(
+                    "mode",
+                    self.mode.value,
+                    RequestProblem.FETCH_ONLY,
+                    "XMLHttpRequest always uses mode 'cors'",
+                )
             if self.credentials is Credentials.OMIT:
                 raise InvalidRequestError(
-                    "credentials", "omit", RequestProblem.FETCH_ONLY,
+                    "credentials",
+                    "omit",
+                    RequestProblem.FETCH_ONLY,
                     "XMLHttpRequest has 'same-origin' or, with withCredentials, 'include'",
                 )
             if self.redirect is not RedirectMode.FOLLOW:
-                raise InvalidRequestError("redirect", self.redirect.value, RequestProblem.FETCH_ONLY)
+                raise InvalidRequestError(
+                    "redirect", self.redirect.value, RequestProblem.FETCH_ONLY
+                )
             if self.body is not None and self.body.kind is BodyKind.STREAM:
                 raise InvalidRequestError("body", "stream", RequestProblem.FETCH_ONLY)
         else:
@@ -328,8 +338,11 @@ class Request:
                 "mode 'no-cors' allows only GET, HEAD and POST",
             )
         if self.body is not None and self.method in ("GET", "HEAD") and self.api is Api.FETCH:
-            raise ScriptError(ScriptProblem.BODY_WITH_GET_OR_HEAD, self.method,
-                              "a GET or HEAD request cannot have a body")
+            raise ScriptError(
+                ScriptProblem.BODY_WITH_GET_OR_HEAD,
+                self.method,
+                "a GET or HEAD request cannot have a body",
+            )
         if (
             self.body is not None
             and self.body.kind is BodyKind.STREAM
@@ -345,6 +358,12 @@ class Request:
     def headers_view(self) -> CIMultiDictProxy[str]:
         """The script-set headers as a read-only case-insensitive multidict."""
         return view(self.headers)
+
+    @functools.cached_property
+    def _memo(self) -> dict[object, Any]:
+        # Per-request memo of derived data (per browser profile): the request is
+        # immutable, so what the browser derives from it never changes.
+        return {}
 
     @property
     def credentialed(self) -> bool:
@@ -392,7 +411,41 @@ class Response:
         """The header lines as a read-only case-insensitive multidict."""
         return view(self.headers)
 
+    @functools.cached_property
+    def _memo(self) -> dict[object, Any]:
+        # Per-response memo: judging the same immutable answer twice gives the same
+        # result, so parsed CORS headers are kept with the response.
+        return {}
+
     def header_names(self) -> tuple[str, ...]:
         """Distinct byte-lowercase header names present, sorted."""
         return tuple(sorted(self.index))
 
+
+def wire_request(
+    *,
+    method: str,
+    url: URL,
+    origin: Origin,
+    headers: HeaderPairs,
+    like: Request,
+    body: Body | None,
+) -> Request:
+    """A request as the browser puts it on the wire, built without re-validation.
+
+    Precondition: every value is already valid and normalised (it was derived from a
+    validated :class:`Request`); only the engine calls this.
+    """
+    inst = object.__new__(Request)
+    setattr_ = object.__setattr__
+    setattr_(inst, "method", method)
+    setattr_(inst, "url", url)
+    setattr_(inst, "origin", origin)
+    setattr_(inst, "headers", headers)
+    setattr_(inst, "mode", like.mode)
+    setattr_(inst, "credentials", like.credentials)
+    setattr_(inst, "redirect", like.redirect)
+    setattr_(inst, "body", body)
+    setattr_(inst, "api", like.api)
+    setattr_(inst, "upload_listener", like.upload_listener)
+    return inst

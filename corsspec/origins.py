@@ -10,6 +10,7 @@ dotted IPv4 literals in canonical form, default ports elided.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import urllib.parse
 
@@ -52,6 +53,10 @@ class Origin:
 
     def serialize(self) -> str:
         """HTML: ASCII serialization of an origin."""
+        return self._serialized
+
+    @functools.cached_property
+    def _serialized(self) -> str:
         if self.opaque:
             return "null"
         if self.port is None:
@@ -85,7 +90,7 @@ class URL:
     username: str = ""
     password: str = ""
 
-    @property
+    @functools.cached_property
     def origin(self) -> Origin:
         """URL: origin of a URL (tuple for http(s)/ws(s)/ftp, opaque otherwise)."""
         if self.scheme in DEFAULT_PORTS:
@@ -101,6 +106,11 @@ class URL:
     def is_http(self) -> bool:
         """Fetch: HTTP(S) scheme."""
         return self.scheme in ("http", "https")
+
+    @functools.cached_property
+    def href(self) -> str:
+        """URL serializer with the fragment excluded (what goes on the wire and in caches)."""
+        return self.serialize(exclude_fragment=True)
 
     def serialize(self, *, exclude_fragment: bool = False) -> str:
         """URL serializer."""
@@ -273,7 +283,7 @@ def parse_origin(value: object) -> Origin:
         raise InvalidOriginError(
             value, OriginProblem.BAD_SCHEME, "only http, https, ws, wss, ftp have tuple origins"
         )
-    authority, slash, path = rest.partition("/")
+    authority, slash, _ = rest.partition("/")
     if slash:
         base = f"{scheme}://{authority}"
         raise InvalidOriginError(

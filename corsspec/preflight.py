@@ -15,13 +15,15 @@ import attrs
 from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder
 from .check import clip, cors_check
 from .headers import FAILURE, HeaderNameSet, HeaderPairs, byte_lowercase, extract_list_values, get
-from .model import Api, BodyKind, Mode, Request, default_content_type
+from .model import Api, BodyKind, Mode, Request, Response, default_content_type, wire_request
+from .origins import URL
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
 from .safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
     cors_unsafe_request_header_names,
     is_cors_safelisted_method,
     is_forbidden_request_header,
+    is_no_cors_safelisted_request_header,
 )
 
 __all__ = [
@@ -39,6 +41,12 @@ __all__ = [
 def __dir__() -> list[str]:
     return __all__
 
+
+# Mode `cors`, credentials `omit`, no body: what every preflight carries (Fetch:
+# CORS-preflight fetch step 1; Chromium sets credentials mode omit explicitly).
+_PREFLIGHT_TEMPLATE = Request(
+    method="OPTIONS", url="http://preflight.invalid/", origin="null", credentials="omit"
+)
 
 #: Fetch: redirect status.
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -84,6 +92,7 @@ def prepare_headers(
     api: Api,
     content_type: str | None,
     profile: BrowserProfile,
+    no_cors: bool = False,
 ) -> PreparedHeaders:
     """Build the header list the browser will send, and its CORS-unsafe names.
 
@@ -95,11 +104,21 @@ def prepare_headers(
     """
     kept: list[tuple[str, str]] = []
     dropped: set[str] = set()
+    combined: dict[str, str] = {}
     for name, value in headers:
+        key = byte_lowercase(name)
         if is_forbidden_request_header(name, value):
-            dropped.add(byte_lowercase(name))
-        else:
-            kept.append((name, value))
+            dropped.add(key)
+            continue
+        if no_cors:
+            # Headers guard "request-no-cors": append only if the combined value would
+            # still be a no-CORS-safelisted request-header; Range is never kept.
+            joined = value if key not in combined else f"{combined[key]}, {value}"
+            if not is_no_cors_safelisted_request_header(name, joined):
+                dropped.add(key)
+                continue
+            combined[key] = joined
+        kept.append((name, value))
     wire: HeaderPairs = _combine(kept) if api is Api.XHR else tuple(kept)
     lowered = {byte_lowercase(n) for n, _ in wire}
     if content_type is not None and "content-type" not in lowered:
@@ -134,7 +153,10 @@ def uses_cors_preflight_flag(request: Request) -> bool:
 
 def _prepared(request: Request, profile: BrowserProfile) -> PreparedHeaders:
     return prepare_headers(
-        request.headers, api=request.api, content_type=request_content_type(request), profile=profile
+        request.headers,
+        api=request.api,
+        content_type=request_content_type(request),
+        profile=profile,
     )
 
 
@@ -164,9 +186,13 @@ def needs_preflight(request: Request, browser: BrowserProfile = CHROMIUM) -> boo
 
 
 def build_preflight(
-    request: Request, *, method: str, unsafe_names: Sequence[str], origin_header: str
+    url: URL, request: Request, *, method: str, unsafe_names: Sequence[str], origin_header: str
 ) -> Request:
-    """Fetch: CORS-preflight fetch steps 1-4 — the OPTIONS request for ``request``."""
+    """Fetch: CORS-preflight fetch steps 1-4 — the OPTIONS request for ``request`` at ``url``.
+
+    Only ``Accept``, ``Access-Control-Request-Method``, ``Access-Control-Request-Headers``
+    (when there are CORS-unsafe names) and ``Origin`` are set; credentials are omitted.
+    """
     headers: list[tuple[str, str]] = [
         ("Accept", "*/*"),
         ("Access-Control-Request-Method", method),
@@ -175,12 +201,13 @@ def build_preflight(
         # Joined with "," and no space: deliberately not "combine" (Fetch note).
         headers.append(("Access-Control-Request-Headers", ",".join(unsafe_names)))
     headers.append(("Origin", origin_header))
-    return Request(
+    return wire_request(
         method="OPTIONS",
-        url=request.url,
+        url=url,
         origin=request.origin,
         headers=tuple(headers),
-        credentials="omit",
+        like=_PREFLIGHT_TEMPLATE,
+        body=None,
     )
 
 
@@ -193,6 +220,7 @@ def preflight_request(request: Request, browser: BrowserProfile = CHROMIUM) -> R
         return None
     origin = request.origin.serialize()
     return build_preflight(
+        request.url,
         request,
         method=request.method,
         unsafe_names=_prepared(request, browser).unsafe_names,
@@ -244,19 +272,63 @@ class PreflightResult:
     notes: tuple[Note, ...] = ()
 
 
-def _status_reason(status: int, profile: BrowserProfile) -> Reason | None:
+def _status_reason(status: int) -> Reason | None:
     if 200 <= status <= 299:
         return None
-    code = ReasonCode.PREFLIGHT_STATUS_NOT_OK
-    if status in REDIRECT_STATUSES and profile.preflight_redirect_is_distinct:
-        code = ReasonCode.PREFLIGHT_REDIRECT
-    return Reason(code=code, stage=Stage.PREFLIGHT, status=status)
+    return Reason(code=ReasonCode.PREFLIGHT_STATUS_NOT_OK, stage=Stage.PREFLIGHT, status=status)
 
 
 def check_preflight_response(
     *,
     method: str,
-    headers: HeaderPairs,
+    has_authorization: bool,
+    unsafe_names: tuple[str, ...],
+    forced: bool,
+    credentialed: bool,
+    origin: str,
+    response: Response,
+    profile: BrowserProfile,
+) -> Reason | PreflightResult:
+    """Fetch: CORS-preflight fetch steps 7-10 — judge the answer to a preflight.
+
+    ``method``, ``has_authorization`` (an Authorization header is in the header list)
+    and ``unsafe_names`` describe the actual request, ``forced`` is its
+    use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
+    failing step's reason, or what the preflight allows. The verdict for one response
+    and one set of inputs is computed once and kept with the response.
+    """
+    key = (
+        "preflight",
+        method,
+        has_authorization,
+        unsafe_names,
+        forced,
+        credentialed,
+        origin,
+        profile,
+    )
+    memo = response._memo
+    result = memo.get(key)
+    if result is None:
+        result = _check_preflight(
+            method=method,
+            has_authorization=has_authorization,
+            unsafe_names=unsafe_names,
+            forced=forced,
+            credentialed=credentialed,
+            origin=origin,
+            status=response.status,
+            index=response.index,
+            profile=profile,
+        )
+        memo[key] = result
+    return result
+
+
+def _check_preflight(
+    *,
+    method: str,
+    has_authorization: bool,
     unsafe_names: Sequence[str],
     forced: bool,
     credentialed: bool,
@@ -265,24 +337,23 @@ def check_preflight_response(
     index: Mapping[str, Sequence[str]],
     profile: BrowserProfile,
 ) -> Reason | PreflightResult:
-    """Fetch: CORS-preflight fetch steps 7-10 — judge the answer to a preflight.
-
-    ``method``/``headers``/``unsafe_names`` describe the actual request, ``forced`` is
-    its use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
-    failing step's reason, or what the preflight allows.
-    """
     # Step 7: a CORS check (with the actual request's credentials mode) and an ok status.
     # Engines report redirects first, and differ on which of the two they report first.
-    if status in REDIRECT_STATUSES and profile.preflight_redirect_is_distinct:
+    if (
+        status in REDIRECT_STATUSES
+        and profile.preflight_redirect_is_distinct
+        and "location" in index
+    ):
+        # Network stacks treat a 3xx as a redirect only when it has a Location.
         return Reason(code=ReasonCode.PREFLIGHT_REDIRECT, stage=Stage.PREFLIGHT, status=status)
     if profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
-        first = _status_reason(status, profile) or cors_check(
+        first = _status_reason(status) or cors_check(
             index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
         )
     else:
         first = cors_check(
             index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
-        ) or _status_reason(status, profile)
+        ) or _status_reason(status)
     if first is not None:
         return first
 
@@ -290,13 +361,17 @@ def check_preflight_response(
     methods = extract_list_values(index, ACAM)
     if methods is FAILURE:
         return Reason(
-            code=ReasonCode.ACAM_INVALID, stage=Stage.PREFLIGHT, header=ACAM,
+            code=ReasonCode.ACAM_INVALID,
+            stage=Stage.PREFLIGHT,
+            header=ACAM,
             value=clip(get(index, ACAM) or ""),
         )
     header_items = extract_list_values(index, ACAH)
     if header_items is FAILURE:
         return Reason(
-            code=ReasonCode.ACAH_INVALID, stage=Stage.PREFLIGHT, header=ACAH,
+            code=ReasonCode.ACAH_INVALID,
+            stage=Stage.PREFLIGHT,
+            header=ACAH,
             value=clip(get(index, ACAH) or ""),
         )
     method_list: list[str] = methods if isinstance(methods, list) else []
@@ -315,14 +390,16 @@ def check_preflight_response(
         and (credentialed or "*" not in method_list)
     ):
         return Reason(
-            code=ReasonCode.METHOD_NOT_ALLOWED, stage=Stage.PREFLIGHT, header=ACAM,
-            value=method, expected=method,
+            code=ReasonCode.METHOD_NOT_ALLOWED,
+            stage=Stage.PREFLIGHT,
+            header=ACAM,
+            value=method,
+            expected=method,
         )
 
     # Step 7.5: Authorization (a CORS non-wildcard request-header name) must be listed
     # by name, whatever `*` says. All three engines still let `*` cover it.
-    present = {byte_lowercase(n) for n, _ in headers}
-    for name in sorted(present & CORS_NON_WILDCARD_REQUEST_HEADER_NAMES):
+    for name in ("authorization",) if has_authorization else ():
         if name in allowed_headers.names:
             continue
         if profile.authorization_covered_by_wildcard and allowed_headers.allows(
@@ -331,8 +408,11 @@ def check_preflight_response(
             notes.append(Note(code=NoteCode.AUTHORIZATION_COVERED_BY_WILDCARD))
             continue
         return Reason(
-            code=ReasonCode.HEADER_NOT_ALLOWED, stage=Stage.PREFLIGHT, header=ACAH,
-            value=name, expected=name,
+            code=ReasonCode.HEADER_NOT_ALLOWED,
+            stage=Stage.PREFLIGHT,
+            header=ACAH,
+            value=name,
+            expected=name,
         )
 
     # Step 7.6: every CORS-unsafe name must be listed, or covered by a usable `*`.
@@ -341,8 +421,11 @@ def check_preflight_response(
             continue  # judged in step 7.5
         if not allowed_headers.allows(name, credentialed=credentialed):
             return Reason(
-                code=ReasonCode.HEADER_NOT_ALLOWED, stage=Stage.PREFLIGHT, header=ACAH,
-                value=name, expected=name,
+                code=ReasonCode.HEADER_NOT_ALLOWED,
+                stage=Stage.PREFLIGHT,
+                header=ACAH,
+                value=name,
+                expected=name,
             )
 
     # Step 7.7: how long the answer may be cached.

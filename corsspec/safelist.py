@@ -81,7 +81,9 @@ FORBIDDEN_REQUEST_HEADER_NAMES = frozenset(
     }
 )
 #: Fetch: forbidden request-header, step 3 — forbidden only when a listed method is forbidden.
-METHOD_OVERRIDE_HEADER_NAMES = frozenset({"x-http-method", "x-http-method-override", "x-method-override"})
+METHOD_OVERRIDE_HEADER_NAMES = frozenset(
+    {"x-http-method", "x-http-method-override", "x-method-override"}
+)
 
 #: Fetch: CORS non-wildcard request-header name (``*`` never covers it).
 CORS_NON_WILDCARD_REQUEST_HEADER_NAMES = frozenset({"authorization"})
@@ -117,11 +119,11 @@ SAFELISTED_VALUE_MAX_LEN = 128
 SAFELISTED_VALUE_BUDGET = 1024
 
 # Fetch: CORS-unsafe request-header byte — controls other than tab, these delimiters, DEL.
-_UNSAFE_BYTES = frozenset(chr(b) for b in range(0x20) if b != 0x09) | frozenset('"():<>?@[\\]{}\x7f')
-# Accept-Language / Content-Language: only these bytes keep the header safelisted.
-_LANGUAGE_BYTES = frozenset(
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;="
+_UNSAFE_BYTES = frozenset(chr(b) for b in range(0x20) if b != 0x09) | frozenset(
+    '"():<>?@[\\]{}\x7f'
 )
+# Accept-Language / Content-Language: only these bytes keep the header safelisted.
+_LANGUAGE_BYTES = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=")
 
 
 def normalize_method(method: str) -> str:
@@ -164,7 +166,9 @@ def has_cors_unsafe_byte(value: str) -> bool:
     return any(ch in _UNSAFE_BYTES for ch in value)
 
 
-_TOKEN_CODE_POINTS = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_TOKEN_CODE_POINTS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
 
 
 def parse_mime_essence(value: str) -> str | None:
@@ -248,9 +252,7 @@ def is_client_hint_safelisted(key: str, value: str) -> bool:
     return value == "on"
 
 
-def is_cors_safelisted_request_header(
-    name: str, value: str, *, client_hints: bool = False
-) -> bool:
+def is_cors_safelisted_request_header(name: str, value: str, *, client_hints: bool = False) -> bool:
     """Fetch: CORS-safelisted request-header, given a (name, value) pair.
 
     ``client_hints`` adds Chromium's extra safelisted client-hint headers.

@@ -47,11 +47,28 @@ UA_MANAGED_HEADER_NAMES = FORBIDDEN_REQUEST_HEADER_NAMES | frozenset(
     {"accept", "accept-language", "user-agent", "cache-control", "pragma", "priority"}
 )
 
-_CASE_KEYS = {"id", "source", "description", "steps", "routes", "request", "expect",
-              "expect_by_browser"}
+_CASE_KEYS = {
+    "id",
+    "source",
+    "description",
+    "steps",
+    "routes",
+    "request",
+    "expect",
+    "expect_by_browser",
+}
 _STEP_KEYS = {"after", "request", "expect", "expect_by_browser"}
-_REQUEST_KEYS = {"api", "method", "url", "headers", "mode", "credentials", "redirect", "body",
-                 "upload_listener"}
+_REQUEST_KEYS = {
+    "api",
+    "method",
+    "url",
+    "headers",
+    "mode",
+    "credentials",
+    "redirect",
+    "body",
+    "upload_listener",
+}
 _BODY_KEYS = {"kind", "value", "type", "fields"}
 _ROUTE_KEYS = {"preflight", "actual"}
 _RESPONSE_KEYS = {"status", "headers", "body"}
@@ -170,7 +187,9 @@ def load_cases(paths: Iterable[Path] | None = None) -> list[dict[str, Any]]:
                 raise CaseFormatError(f"{where}: not JSON ({exc})") from None
             case = normalize_case(raw, where)
             if case["id"] in seen:
-                raise CaseFormatError(f"{where}: duplicate id {case['id']!r} (also {seen[case['id']]})")
+                raise CaseFormatError(
+                    f"{where}: duplicate id {case['id']!r} (also {seen[case['id']]})"
+                )
             seen[case["id"]] = where
             cases.append(case)
     return cases
@@ -221,7 +240,7 @@ def build_body(body: Mapping[str, Any] | None) -> cs.Body | None:
     if kind == "url-search-params":
         return cs.Body.url_search_params(value)
     if kind == "form-data":
-        return cs.Body.form_data(tuple(tuple(f) for f in body.get("fields", [])))  # type: ignore[misc]
+        return cs.Body.form_data(tuple((str(k), str(v)) for k, v in body.get("fields", [])))
     if kind == "blob":
         return cs.Body.blob(value, type=body.get("type", ""))
     if kind == "bytes":
@@ -231,7 +250,9 @@ def build_body(body: Mapping[str, Any] | None) -> cs.Body | None:
     raise CaseFormatError(f"unknown body kind {kind!r}")
 
 
-def build_request(request: Mapping[str, Any], origins: Mapping[str, str] = ENGINE_ORIGINS) -> cs.Request:
+def build_request(
+    request: Mapping[str, Any], origins: Mapping[str, str] = ENGINE_ORIGINS
+) -> cs.Request:
     """The :class:`corsspec.Request` a case's REQUEST describes (may raise ScriptError)."""
     req = substitute(dict(request), origins)
     api = req.get("api", "fetch")
@@ -277,7 +298,9 @@ def _is_preflight(request: cs.Request) -> bool:
     return request.method == "OPTIONS" and "access-control-request-method" in request.headers_view
 
 
-def _logged(request: cs.Request, script_names: set[str], origins: Mapping[str, str]) -> dict[str, Any]:
+def _logged(
+    request: cs.Request, script_names: set[str], origins: Mapping[str, str]
+) -> dict[str, Any]:
     view = request.headers_view
     origin = view.get("Origin")
     present = {n.lower() for n, _ in request.headers}
@@ -309,21 +332,31 @@ def engine_observations(case: Mapping[str, Any], browser: str) -> list[dict[str,
         try:
             request = build_request(req_spec)
         except cs.ScriptError as exc:
-            out.append({"outcome": "script-error", "status": None, "type": None, "headers": None,
-                        "requests": [], "reason": exc.reason.value})
+            out.append(
+                {
+                    "outcome": "script-error",
+                    "status": None,
+                    "type": None,
+                    "headers": None,
+                    "requests": [],
+                    "reason": exc.reason.value,
+                }
+            )
             continue
         ev = cs.evaluate(request, server, browser=profile, cache=cache, now=now)
         cache = ev.cache if ev.cache is not None else cache
         xhr = request.api is cs.Api.XHR
         names = script_header_names(req_spec)
-        out.append({
-            "outcome": "ok" if ev.allowed else "network-error",
-            "status": ev.status,
-            "type": None if (xhr or ev.response_type is None) else ev.response_type.value,
-            "headers": list(ev.visible_headers) if ev.allowed else None,
-            "requests": [_logged(r, names, ENGINE_ORIGINS) for r in ev.sent],
-            "reason": None if ev.reason is None else ev.reason.code.value,
-        })
+        out.append(
+            {
+                "outcome": "ok" if ev.allowed else "network-error",
+                "status": ev.status,
+                "type": None if (xhr or ev.response_type is None) else ev.response_type.value,
+                "headers": list(ev.visible_headers) if ev.allowed else None,
+                "requests": [_logged(r, names, ENGINE_ORIGINS) for r in ev.sent],
+                "reason": None if ev.reason is None else ev.reason.code.value,
+            }
+        )
     return out
 
 
