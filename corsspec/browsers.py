@@ -10,13 +10,16 @@ its evidence: engine source, a WPT case, or a case id from the recorded browser 
 from __future__ import annotations
 
 import enum
+import functools
 
 import attrs
 
 from .errors import InvalidRequestError, RequestProblem
+from .safelist import SafelistRules
 
 __all__ = [
     "ALL_BROWSERS",
+    "StreamBodySupport",
     "CHROMIUM",
     "FIREFOX",
     "PROFILES",
@@ -52,6 +55,18 @@ class CacheWildcard(enum.Enum):
     UNCREDENTIALED_ENTRY = "uncredentialed-entry"
     #: Never: ``*`` is stored literally and only matches a method/header named ``*``.
     NEVER = "never"
+
+
+class StreamBodySupport(enum.Enum):
+    """What an engine does with a ``ReadableStream`` request body (``duplex: "half"``)."""
+
+    #: Fetch: streamed, sets the use-CORS-preflight flag, refused in no-cors mode.
+    STREAMED = "streamed"
+    #: The stream is not recognised as a body and is sent as the string
+    #: "[object ReadableStream]" (text/plain), like any other object.
+    STRINGIFIED = "stringified"
+    #: ``fetch()`` throws synchronously (NotSupportedError).
+    UNSUPPORTED = "unsupported"
 
 
 class PreflightCheckOrder(enum.Enum):
@@ -90,6 +105,15 @@ class BrowserProfile:
     #: Whether a 3xx preflight answer has its own reason (``preflight-redirect``) rather
     #: than the generic not-ok status.
     preflight_redirect_is_distinct: bool = False
+    #: Fetch: CORS-preflight fetch step 7.3 — a forced preflight (upload listener, stream)
+    #: answered without Access-Control-Allow-Methods allows the request's own method.
+    forced_preflight_allows_own_method: bool = True
+    #: Whether Access-Control-Expose-Headers is read item by item, so a ``*`` before an
+    #: invalid item still exposes everything (Fetch: the whole list fails to parse).
+    expose_wildcard_short_circuits: bool = False
+    #: Whether only several Access-Control-Allow-Origin *lines* count as "multiple"
+    #: (a single line with a comma is then a mismatch). Affects the reason code only.
+    acao_multiple_counts_lines: bool = False
 
     # -- Request headers --------------------------------------------------------
     #: Whether duplicate request headers are combined ("a, b") before the safelist is
@@ -99,6 +123,20 @@ class BrowserProfile:
     safelists_client_hints: bool = False
     #: Whether the UA-added ``Accept: */*`` counts toward the 1024-byte safelist budget.
     counts_default_accept: bool = True
+    #: Fetch: CORS-unsafe request-header names, the total of safelisted values allowed
+    #: before they all become unsafe (None: no total limit).
+    safelist_value_budget: int | None = 1024
+    #: Whether Access-Control-Request-Headers lists each name once (Fetch: a
+    #: sorted-lowercase *set*), or once per header line.
+    acrh_deduplicates: bool = True
+    #: Whether bytes 0x80-0xFF make Accept and Content-Type values unsafe (Fetch: no).
+    high_bytes_unsafe: bool = False
+    #: Whether a Range value's unit ``bytes`` is matched case-insensitively (Fetch: no).
+    range_unit_case_insensitive: bool = False
+    #: Largest number a safelisted Range may carry (None: no limit, as in Fetch).
+    range_max_value: int | None = None
+    #: What happens to a ReadableStream body.
+    stream_body: StreamBodySupport = StreamBodySupport.STREAMED
 
     # -- Preflight cache --------------------------------------------------------
     #: Whether a new preflight result replaces the whole cached entry for (origin, URL)
@@ -116,12 +154,50 @@ class BrowserProfile:
     clear_cache_on_actual_failure: bool = True
     #: URLs at least this long are never cached (None: no limit).
     max_cacheable_url_length: int | None = None
+    #: Methods a cache lookup never needs to find (Fetch: the CORS-safelisted ones,
+    #: unless the use-CORS-preflight flag is set).
+    cache_exempt_methods: frozenset[str] = frozenset({"GET", "HEAD", "POST"})
+    #: Whether ``cache_exempt_methods`` are exempt even for a forced preflight.
+    cache_exempt_when_forced: bool = False
+    #: Whether a lookup first needs a cached result for the resource at all (engines
+    #: keep one result per resource), so the exempt methods only skip the method check.
+    cache_lookup_needs_entry: bool = False
+    #: Whether a preflight that failed the method/header checks is still cached.
+    cache_stores_failed_preflight: bool = False
 
     # -- Redirects --------------------------------------------------------------
     #: Fetch: HTTP-redirect fetch step 3, the most redirects followed.
     max_redirects: int = 20
     #: Fetch: HTTP-redirect fetch step 13, Authorization removed on cross-origin redirects.
     strips_authorization_on_cross_origin_redirect: bool = True
+    #: Whether a request that needed a preflight is preflighted again on every redirect
+    #: hop, even when the new hop would not need one (e.g. after 303 turns it into GET).
+    preflight_sticky_across_redirects: bool = False
+    #: Whether a preflight after a redirect carries, and is checked against, the page's
+    #: own origin instead of the redirect-tainted ``null``.
+    preflight_ignores_redirect_taint: bool = False
+    #: Whether a preflight after a cross-origin redirect still lists (and requires) an
+    #: Authorization header that the redirect removed from the actual request.
+    preflight_keeps_stripped_authorization: bool = False
+    #: Whether a DELETE becomes GET when it is redirected to another origin (Fetch: only
+    #: 301/302 POST and 303 rewrite). WebKitGTK's libsoup backend does this
+    #: (shouldRedirectAsGET); Safari's network stack may not.
+    rewrites_delete_to_get_on_cross_origin_redirect: bool = False
+    #: Whether an Origin header sent on one hop is kept on the next even where Fetch
+    #: would send none (e.g. no-cors POST turned into GET by a 301).
+    keeps_origin_header_on_redirect: bool = False
+
+    @functools.cached_property
+    def safelist_rules(self) -> SafelistRules:
+        """The request-header safelist as this engine applies it."""
+        return SafelistRules(
+            client_hints=self.safelists_client_hints,
+            high_bytes_unsafe=self.high_bytes_unsafe,
+            range_unit_case_insensitive=self.range_unit_case_insensitive,
+            range_max_value=self.range_max_value,
+            value_budget=self.safelist_value_budget,
+            deduplicate=self.acrh_deduplicates,
+        )
 
     @property
     def name(self) -> str:
@@ -147,6 +223,10 @@ CHROMIUM = BrowserProfile(
     preflight_redirect_is_distinct=True,
     # net::HttpRequestHeaders is a map: duplicates are joined before the CORS check.
     combines_duplicate_request_headers=True,
+    # Recorded: cur-safelist-range-end-overflow (64-bit parse).
+    range_max_value=2**63 - 1,
+    # Recorded: cur-xhr-upload-listener-put-no-acam.
+    forced_preflight_allows_own_method=False,
     # cors.cc IsCorsSafelistedHeader accepts client hints with valid values.
     safelists_client_hints=True,
     # preflight_cache.cc: one PreflightResult per (origin, URL, isolation key), replaced
@@ -157,6 +237,11 @@ CHROMIUM = BrowserProfile(
     cache_wildcard_covers_authorization=False,
     clear_cache_on_actual_failure=False,
     max_cacheable_url_length=1024,
+    # A result must exist for the resource (recorded: cur-cache-forced-preflight-xhr).
+    cache_lookup_needs_entry=True,
+    # Safelisted methods pass the cached result's method check even when forced
+    # (recorded: cur-cache-forced-preflight-xhr).
+    cache_exempt_when_forced=True,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -170,11 +255,37 @@ FIREFOX = BrowserProfile(
     # CheckPreflightRequestAllowed checks the status before the allow lists.
     preflight_check_order=PreflightCheckOrder.STATUS_FIRST,
     preflight_redirect_is_distinct=True,
-    combines_duplicate_request_headers=True,
-    # nsPreflightCache: key includes withCredentials; `*` stored literally, never matches.
+    # InternalHeaders::GetUnsafeHeaders judges each header entry on its own, with no
+    # total budget, and lists one name per entry (recorded: cur-safelist-budget-1025,
+    # cur-safelist-dup-accept-combined-129, cur-preflight-acrh-sorted-dedup).
+    combines_duplicate_request_headers=False,
+    safelist_value_budget=None,
+    acrh_deduplicates=False,
+    # Recorded: cur-safelist-accept-latin1-e9, cur-safelist-ct-latin1-param.
+    high_bytes_unsafe=True,
+    # Recorded: cur-safelist-range-end-overflow (64-bit parse).
+    range_max_value=2**63 - 1,
+    # No ReadableStream upload support: the stream is stringified (cur-nocors-stream-body).
+    stream_body=StreamBodySupport.STRINGIFIED,
+    # Recorded: cur-xhr-upload-listener-put-no-acam.
+    forced_preflight_allows_own_method=False,
+    # Tokens are read one by one; `*` wins before a bad token (cur-expose-star-then-invalid).
+    expose_wildcard_short_circuits=True,
+    # Counts ACAO header lines (CORSMultipleAllowOriginNotAllowed).
+    acao_multiple_counts_lines=True,
+    # nsPreflightCache: key includes withCredentials; `*` stored literally, never matches;
+    # the lookup skips the method only for GET and POST (cur-cache-head-safelisted-method).
     cache_key_includes_credentials=True,
     cache_wildcard=CacheWildcard.NEVER,
     clear_cache_on_actual_failure=True,
+    cache_exempt_methods=frozenset({"GET", "POST"}),
+    cache_exempt_when_forced=True,
+    # Recorded: cur-redirect-put-303 (preflight again after 303),
+    # cur-redirect-after-preflight-cross-origin-bad-acao (preflight Origin not null).
+    preflight_sticky_across_redirects=True,
+    preflight_ignores_redirect_taint=True,
+    # A result must exist for the resource (recorded: cur-cache-forced-preflight-xhr).
+    cache_lookup_needs_entry=True,
 )
 
 #: WebKit (Safari). Source: Source/WebCore/loader/CrossOriginPreflightResultCache.cpp,
@@ -188,12 +299,31 @@ WEBKIT = BrowserProfile(
     preflight_check_order=PreflightCheckOrder.STATUS_FIRST,
     preflight_redirect_is_distinct=True,
     combines_duplicate_request_headers=True,
+    # Recorded: cur-safelist-range-upper-unit, cur-safelist-range-end-overflow.
+    range_unit_case_insensitive=True,
+    range_max_value=2**63 - 1,
+    # fetch() with a ReadableStream body throws NotSupportedError (cur-redirect-stream-*).
+    stream_body=StreamBodySupport.UNSUPPORTED,
+    # Recorded: cur-xhr-upload-listener-put-no-acam.
+    forced_preflight_allows_own_method=False,
     # One item per (origin, URL), replaced on each preflight; wildcard only for
-    # uncredentialed requests.
+    # uncredentialed requests; a preflight that failed the allow-list checks is still
+    # stored (cur-cache-clear-on-header-failure).
     cache_replaces_entry=True,
     cache_wildcard=CacheWildcard.UNCREDENTIALED_REQUEST,
     cache_wildcard_covers_authorization=True,
     clear_cache_on_actual_failure=False,
+    cache_stores_failed_preflight=True,
+    # Recorded: cur-redirect-put-303, cur-redirect-authorization-cross-origin,
+    # cur-redirect-delete-307-cross-origin, cur-nocors-post-301.
+    preflight_sticky_across_redirects=True,
+    preflight_keeps_stripped_authorization=True,
+    rewrites_delete_to_get_on_cross_origin_redirect=True,
+    keeps_origin_header_on_redirect=True,
+    # A result must exist for the resource (recorded: cur-cache-forced-preflight-xhr).
+    cache_lookup_needs_entry=True,
+    # Recorded: cur-cache-forced-preflight-xhr (forced POST served from the cache).
+    cache_exempt_when_forced=True,
 )
 
 #: The three browser profiles, in a fixed order.

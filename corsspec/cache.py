@@ -83,6 +83,11 @@ class PreflightCache:
             out.append(entry)
         return out
 
+    def has_entry(self, key: CacheKey, *, now: float, profile: BrowserProfile) -> bool:
+        """Whether any unexpired result is cached for this key (engines that keep one
+        result per resource look it up first, then check the method and headers)."""
+        return bool(self._matching(key, now, profile))
+
     def method_match(
         self, method: str, key: CacheKey, *, now: float, profile: BrowserProfile
     ) -> bool:
@@ -156,7 +161,12 @@ class PreflightCache:
             for e in self.entries
             if e.expires > now and not (replaces and e.origin == origin and e.url == url)
         ]
-        new: dict[tuple[str | None, str | None], CacheEntry] = {}
+        new: dict[tuple[str | None, str | None], CacheEntry] = {
+            # A marker that a result exists for the resource, even with empty lists.
+            (None, None): CacheEntry(
+                origin=origin, url=url, credentials=credentialed, expires=expires
+            )
+        }
         for method in methods:
             new[(method, None)] = CacheEntry(
                 origin=origin, url=url, credentials=credentialed, expires=expires, method=method

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ._abnf import MAX_HEADER_VALUE_LEN
+from ._abnf import MAX_HEADER_VALUE_LEN, is_token
 from .headers import FAILURE, byte_lowercase, extract_list_values, get
 from .origins import try_parse_url
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
@@ -34,7 +34,9 @@ def clip(value: str) -> str:
     return value[:MAX_HEADER_VALUE_LEN] + "..."
 
 
-def _acao_failure(value: str, lines: int, origin: str, credentialed: bool) -> ReasonCode:
+def _acao_failure(
+    value: str, lines: int, credentialed: bool, multiple_counts_lines: bool
+) -> ReasonCode:
     """Pick the reason code for an ACAO value that is not the request's origin.
 
     The spec has a single failure; engines name several (Chromium's CorsError values
@@ -43,7 +45,7 @@ def _acao_failure(value: str, lines: int, origin: str, credentialed: bool) -> Re
     """
     if value == "*" and credentialed:
         return ReasonCode.ACAO_WILDCARD_WITH_CREDENTIALS
-    if lines > 1 or "," in value or " " in value:
+    if lines > 1 or (not multiple_counts_lines and ("," in value or " " in value)):
         return ReasonCode.ACAO_MULTIPLE
     if value != "null" and (value == "*" or try_parse_url(value) is None):
         return ReasonCode.ACAO_INVALID
@@ -56,11 +58,14 @@ def cors_check(
     origin: str,
     credentialed: bool,
     stage: Stage,
+    multiple_counts_lines: bool = False,
 ) -> Reason | None:
     """Fetch: CORS check. Returns None on success, or the reason it fails.
 
     ``origin`` is the byte-serialized request origin (``null`` when opaque or
     redirect-tainted); ``credentialed`` is "credentials mode is include".
+    ``multiple_counts_lines`` picks Firefox's naming of the failure (only several
+    lines are "multiple"); it never changes whether the check passes.
     """
     # Step 1-2: get Access-Control-Allow-Origin (all lines joined); absent fails.
     value = get(index, ACAO)
@@ -71,7 +76,7 @@ def cors_check(
         return None
     # Step 4: otherwise the value must be the serialized origin, byte for byte.
     if value != origin:
-        code = _acao_failure(value, len(index[ACAO]), origin, credentialed)
+        code = _acao_failure(value, len(index[ACAO]), credentialed, multiple_counts_lines)
         return Reason(code=code, stage=stage, header=ACAO, value=clip(value), expected=origin)
     # Step 5: without credentials, done.
     if not credentialed:
@@ -90,7 +95,11 @@ def cors_check(
 
 
 def visible_header_names(
-    index: Mapping[str, Sequence[str]], *, cors: bool, credentialed: bool
+    index: Mapping[str, Sequence[str]],
+    *,
+    cors: bool,
+    credentialed: bool,
+    wildcard_short_circuits: bool = False,
 ) -> tuple[tuple[str, ...], tuple[Note, ...]]:
     """Fetch: the header names script can read on a basic or CORS filtered response.
 
@@ -103,6 +112,8 @@ def visible_header_names(
     present = [name for name in index if name not in FORBIDDEN_RESPONSE_HEADER_NAMES]
     notes: list[Note] = []
     if not cors:
+        return tuple(sorted(present)), ()
+    if wildcard_short_circuits and not credentialed and _wildcard_before_failure(index):
         return tuple(sorted(present)), ()
     exposed = extract_list_values(index, ACEH)
     exposed_names: set[str] = set()
@@ -126,3 +137,15 @@ def visible_header_names(
         if name in CORS_SAFELISTED_RESPONSE_HEADER_NAMES or name in exposed_names
     ]
     return tuple(sorted(visible)), tuple(notes)
+
+
+def _wildcard_before_failure(index: Mapping[str, Sequence[str]]) -> bool:
+    """Whether reading ACEH item by item meets ``*`` before any invalid item."""
+    for line in index.get(ACEH, ()):
+        for piece in line.split(","):
+            item = piece.strip(" \t")
+            if item == "*":
+                return True
+            if item and not is_token(item):
+                return False
+    return False

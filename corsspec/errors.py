@@ -96,6 +96,7 @@ class ScriptProblem(enum.Enum):
     BODY_WITH_GET_OR_HEAD = "body-with-get-or-head"
     STREAM_BODY_REQUIRES_CORS_OR_SAME_ORIGIN = "stream-body-requires-cors-or-same-origin"
     STREAM_BODY_REQUIRES_HALF_DUPLEX = "stream-body-requires-half-duplex"
+    STREAM_BODY_NOT_SUPPORTED = "stream-body-not-supported"
 
 
 class CorsspecError(Exception):

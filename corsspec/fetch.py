@@ -34,6 +34,7 @@ from .model import (
     Request,
     Response,
     ResponseType,
+    default_content_type,
     wire_request,
 )
 from .origins import URL, Origin
@@ -42,7 +43,7 @@ from .preflight import (
     build_preflight,
     check_preflight_response,
     prepare_headers,
-    request_content_type,
+    effective_body,
     uses_cors_preflight_flag,
 )
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
@@ -211,15 +212,13 @@ class _Plan:
     __slots__ = ("body", "forced", "has_authorization", "notes", "prepared", "wire")
 
     def __init__(self, request: Request, profile: BrowserProfile) -> None:
-        self.forced = uses_cors_preflight_flag(request)
-        body = request.body
-        if body is not None and request.method in ("GET", "HEAD"):
-            body = None  # XHR: send() ignores the body of GET and HEAD
+        body = effective_body(request, profile)
         self.body = body
+        self.forced = uses_cors_preflight_flag(request, body)
         self.prepared = prepare_headers(
             request.headers,
             api=request.api,
-            content_type=request_content_type(request),
+            content_type=default_content_type(body),
             profile=profile,
             no_cors=request.mode is Mode.NO_CORS,
         )
@@ -285,7 +284,7 @@ class _Run:
                 self.notes.append(Note(code=NoteCode.OPAQUE_RESPONSE))
             else:
                 status = response.status
-                visible, expose_notes = _visible(response, rtype, request.credentialed)
+                visible, expose_notes = _visible(response, rtype, request.credentialed, profile)
                 if expose_notes:
                     self.notes.extend(expose_notes)
         return Evaluation(
@@ -303,15 +302,19 @@ class _Run:
 
 
 def _visible(
-    response: Response, rtype: ResponseType, credentialed: bool
+    response: Response, rtype: ResponseType, credentialed: bool, profile: BrowserProfile
 ) -> tuple[tuple[str, ...], tuple[Note, ...]]:
     """Readable header names of a basic or CORS response, computed once per response."""
-    key = ("visible", rtype, credentialed)
+    short_circuit = profile.expose_wildcard_short_circuits
+    key = ("visible", rtype, credentialed, short_circuit)
     memo = response._memo
     result = memo.get(key)
     if result is None:
         result = memo[key] = visible_header_names(
-            response.index, cors=rtype is ResponseType.CORS, credentialed=credentialed
+            response.index,
+            cors=rtype is ResponseType.CORS,
+            credentialed=credentialed,
+            wildcard_short_circuits=short_circuit,
         )
     return result
 
@@ -348,9 +351,14 @@ def evaluate(
     adds_accept = plan.prepared.adds_accept
     has_authorization = plan.has_authorization
     unsafe = plan.prepared.unsafe_names
+    # What the next preflight lists and requires; differs from the wire headers only
+    # for an engine that keeps a stripped Authorization in its preflight.
+    pf_unsafe, pf_has_authorization = unsafe, has_authorization
     url_list: list[URL] = [request.url]
     tainting: ResponseType | None = None
     redirects = 0
+    preflighted = False
+    last_origin_value: str | None = None
 
     while True:
         current = url_list[-1]
@@ -383,12 +391,20 @@ def evaluate(
             return run.finish(request, profile, reason)
         else:
             tainting = ResponseType.CORS
-            preflight_path = forced or method not in CORS_SAFELISTED_METHODS or bool(unsafe)
+            preflight_path = (
+                forced
+                or method not in CORS_SAFELISTED_METHODS
+                or bool(pf_unsafe)
+                or (preflighted and profile.preflight_sticky_across_redirects)
+            )
 
         cache_key: CacheKey | None = None
         if preflight_path:
+            preflighted = True
             cache_key = CacheKey(
-                origin=serialized,
+                origin=origin.serialize()
+                if profile.preflight_ignores_redirect_taint
+                else serialized,
                 url=current.href,
                 credentialed=credentialed,
             )
@@ -400,8 +416,8 @@ def evaluate(
                 profile,
                 plan=plan if first_hop else None,
                 method=method,
-                has_authorization=has_authorization,
-                unsafe=unsafe,
+                has_authorization=pf_has_authorization,
+                unsafe=pf_unsafe,
                 forced=forced,
                 credentialed=credentialed,
                 key=cache_key,
@@ -409,13 +425,14 @@ def evaluate(
                 now=now,
             )
             if pf_reason is not None:
-                if run.cache is not None:
-                    run.cache = run.cache.clear(cache_key)
                 return run.finish(request, profile, pf_reason)
 
         # HTTP-network-or-cache fetch: append the Origin header (Fetch: append a request
         # `Origin` header), then send the request.
         origin_value = _origin_header(request, tainting, method, serialized, current)
+        if origin_value is None and profile.keeps_origin_header_on_redirect:
+            origin_value = last_origin_value
+        last_origin_value = origin_value
         wire = plan.wire.get(("actual", origin_value)) if first_hop else None
         if wire is None:
             wire_headers = list(headers)
@@ -444,6 +461,7 @@ def evaluate(
                 origin=serialized,
                 credentialed=credentialed,
                 stage=Stage.REDIRECT if location else Stage.ACTUAL,
+                multiple_counts_lines=profile.acao_multiple_counts_lines,
             )
             if failure is not None:
                 if (
@@ -486,6 +504,18 @@ def evaluate(
                 (n, v) for n, v in headers if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
             )
             run.notes.append(Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)))
+        elif (
+            profile.rewrites_delete_to_get_on_cross_origin_redirect
+            and method == "DELETE"
+            and not current.origin.same_origin(location.origin)
+        ):
+            method = "GET"
+            body = None
+            headers = tuple(
+                (n, v) for n, v in headers if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
+            )
+            run.notes.append(Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)))
+        before_strip = headers
         # Step 13: Authorization does not follow a cross-origin redirect.
         if profile.strips_authorization_on_cross_origin_redirect and not current.origin.same_origin(
             location.origin
@@ -504,9 +534,20 @@ def evaluate(
             run.notes.append(Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL))
         # Main fetch runs again: recompute what the next hop's preflight would list.
         if headers is not plan.prepared.headers:
-            unsafe = prepare_headers(
-                headers, api=request.api, content_type=None, profile=profile
-            ).unsafe_names
+            unsafe = _unsafe_names(headers, request, profile)
+        pf_unsafe, pf_has_authorization = unsafe, has_authorization
+        if profile.preflight_keeps_stripped_authorization and before_strip is not headers:
+            pf_unsafe = _unsafe_names(before_strip, request, profile)
+            pf_has_authorization = True
+
+
+def _unsafe_names(
+    headers: HeaderPairs, request: Request, profile: BrowserProfile
+) -> tuple[str, ...]:
+    """CORS-unsafe names of a header list already prepared for the wire."""
+    return prepare_headers(
+        headers, api=request.api, content_type=None, profile=profile
+    ).unsafe_names
 
 
 def _origin_header(
@@ -547,9 +588,16 @@ def _maybe_preflight(
     """HTTP fetch step 2.1 and CORS-preflight fetch: consult the cache, maybe preflight."""
     cache = run.cache
     if cache is not None:
-        method_ok = (method in CORS_SAFELISTED_METHODS and not forced) or cache.method_match(
-            method, key, now=now, profile=profile
+        exempt = method in profile.cache_exempt_methods and (
+            not forced or profile.cache_exempt_when_forced
         )
+        method_ok = (
+            exempt
+            and (
+                not profile.cache_lookup_needs_entry
+                or cache.has_entry(key, now=now, profile=profile)
+            )
+        ) or cache.method_match(method, key, now=now, profile=profile)
         if method_ok and all(cache.header_match(n, key, now=now, profile=profile) for n in unsafe):
             run.notes.append(Note(code=NoteCode.PREFLIGHT_CACHE_HIT))
             return None
@@ -572,13 +620,18 @@ def _maybe_preflight(
         profile=profile,
     )
     if isinstance(result, Reason):
+        # Fetch: main fetch step 12.2 — a failed preflight clears the cache entries.
+        if cache is not None:
+            run.cache = cache.clear(key)
         return result
     if result.notes:
         run.notes.extend(result.notes)
     if cache is not None:
-        if result.max_age is None or result.max_age <= 0:
+        if result.failure is not None and not profile.cache_stores_failed_preflight:
+            run.cache = cache.clear(key)
+        elif result.max_age is None or result.max_age <= 0:
             run.notes.append(Note(code=NoteCode.PREFLIGHT_NOT_CACHED))
-            if profile.cache_replaces_entry:
+            if profile.cache_replaces_entry or result.failure is not None:
                 run.cache = cache.clear(key)
         else:
             run.cache = cache.store(
@@ -589,7 +642,7 @@ def _maybe_preflight(
                 now=now,
                 profile=profile,
             )
-    return None
+    return result.failure
 
 
 def _redirect_failure(

@@ -241,28 +241,38 @@ def to_method(value: str) -> str:
 
 
 def to_script_headers(value: object) -> HeaderPairs:
-    """Converter for ``Request.headers``: normalise values and validate as ``Headers`` does.
+    """Converter for ``Request.headers``: pairs, each value normalised as ``Headers`` does.
+
+    Validity is judged later, in the Request constructor's order (see
+    :func:`validate_script_headers`).
 
     :raises InvalidHeaderError: not (name, value) pairs of strings.
-    :raises ScriptError: an invalid header name or value (the browser's TypeError).
     """
     pairs = to_header_pairs(value)
     out: list[tuple[str, str]] = []
     changed = False
     for name, raw in pairs:
-        if not is_token(name):
-            raise ScriptError(ScriptProblem.INVALID_HEADER_NAME, name, "a header name is a token")
         val = normalize_header_value(raw)
         if val != raw:
             changed = True
+        out.append((name, val))
+    return tuple(out) if changed else pairs
+
+
+def validate_script_headers(pairs: HeaderPairs) -> None:
+    """Fetch: Headers append — a name must be a header name, a value a header value.
+
+    :raises ScriptError: an invalid header name or value (the browser's TypeError).
+    """
+    for name, val in pairs:
+        if not is_token(name):
+            raise ScriptError(ScriptProblem.INVALID_HEADER_NAME, name, "a header name is a token")
         if not is_header_value(val):
             raise ScriptError(
                 ScriptProblem.INVALID_HEADER_VALUE,
-                raw,
+                val,
                 f"header {name!r} value has NUL, CR, LF or a character above U+00FF",
             )
-        out.append((name, val))
-    return tuple(out) if changed else pairs
 
 
 def _to_url(value: URL | str) -> URL:
@@ -337,22 +347,15 @@ class Request:
                 self.method,
                 "mode 'no-cors' allows only GET, HEAD and POST",
             )
+        validate_script_headers(self.headers)
         if self.body is not None and self.method in ("GET", "HEAD") and self.api is Api.FETCH:
             raise ScriptError(
                 ScriptProblem.BODY_WITH_GET_OR_HEAD,
                 self.method,
                 "a GET or HEAD request cannot have a body",
             )
-        if (
-            self.body is not None
-            and self.body.kind is BodyKind.STREAM
-            and self.mode is Mode.NO_CORS
-        ):
-            raise ScriptError(
-                ScriptProblem.STREAM_BODY_REQUIRES_CORS_OR_SAME_ORIGIN,
-                self.mode.value,
-                "a ReadableStream body needs mode 'cors' or 'same-origin'",
-            )
+        # A ReadableStream body in no-cors mode is refused by engines that stream it;
+        # others do not (see BrowserProfile.stream_body): judged at evaluation.
 
     @functools.cached_property
     def headers_view(self) -> CIMultiDictProxy[str]:

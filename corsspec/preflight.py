@@ -12,10 +12,20 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder
+from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder, StreamBodySupport
+from .errors import ScriptError, ScriptProblem
 from .check import clip, cors_check
 from .headers import FAILURE, HeaderNameSet, HeaderPairs, byte_lowercase, extract_list_values, get
-from .model import Api, BodyKind, Mode, Request, Response, default_content_type, wire_request
+from .model import (
+    Api,
+    Body,
+    BodyKind,
+    Mode,
+    Request,
+    Response,
+    default_content_type,
+    wire_request,
+)
 from .origins import URL
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
 from .safelist import (
@@ -129,34 +139,58 @@ def prepare_headers(
         judged = _combine(wire)
     if adds_accept and profile.counts_default_accept:
         judged = (*judged, ("Accept", "*/*"))
-    unsafe = cors_unsafe_request_header_names(judged, client_hints=profile.safelists_client_hints)
+    unsafe = cors_unsafe_request_header_names(judged, profile.safelist_rules)
     return PreparedHeaders(
         headers=wire, dropped=tuple(sorted(dropped)), adds_accept=adds_accept, unsafe_names=unsafe
     )
 
 
-def request_content_type(request: Request) -> str | None:
-    """The Content-Type the body implies, or None (XHR drops bodies of GET and HEAD)."""
-    if request.body is None:
+def effective_body(request: Request, profile: BrowserProfile) -> Body | None:
+    """The body the browser actually sends for ``request`` under ``profile``.
+
+    XHR drops the body of GET and HEAD. A ReadableStream body is streamed (Fetch; then
+    ``no-cors`` mode is a TypeError), stringified, or refused, depending on the engine.
+
+    :raises ScriptError: the engine throws synchronously for this body.
+    """
+    body = request.body
+    if body is None:
         return None
     if request.api is Api.XHR and request.method in ("GET", "HEAD"):
         return None
-    return default_content_type(request.body)
+    if body.kind is BodyKind.STREAM:
+        support = profile.stream_body
+        if support is StreamBodySupport.STRINGIFIED:
+            return Body.text("[object ReadableStream]")
+        if support is StreamBodySupport.UNSUPPORTED:
+            raise ScriptError(
+                ScriptProblem.STREAM_BODY_NOT_SUPPORTED,
+                "ReadableStream",
+                f"{profile.name} does not support streaming request bodies",
+            )
+        if request.mode is Mode.NO_CORS:
+            raise ScriptError(
+                ScriptProblem.STREAM_BODY_REQUIRES_CORS_OR_SAME_ORIGIN,
+                request.mode.value,
+                "a ReadableStream body needs mode 'cors' or 'same-origin'",
+            )
+    return body
 
 
-def uses_cors_preflight_flag(request: Request) -> bool:
+def uses_cors_preflight_flag(request: Request, body: Body | None) -> bool:
     """Fetch: use-CORS-preflight flag (XHR upload listener, or a ReadableStream body)."""
     if request.api is Api.XHR:
         return request.upload_listener
-    return request.body is not None and request.body.kind is BodyKind.STREAM
+    return body is not None and body.kind is BodyKind.STREAM
 
 
 def _prepared(request: Request, profile: BrowserProfile) -> PreparedHeaders:
     return prepare_headers(
         request.headers,
         api=request.api,
-        content_type=request_content_type(request),
+        content_type=default_content_type(effective_body(request, profile)),
         profile=profile,
+        no_cors=request.mode is Mode.NO_CORS,
     )
 
 
@@ -180,7 +214,9 @@ def needs_preflight(request: Request, browser: BrowserProfile = CHROMIUM) -> boo
         return False
     if not request.url.is_http:
         return False
-    if uses_cors_preflight_flag(request) or not is_cors_safelisted_method(request.method):
+    if uses_cors_preflight_flag(request, effective_body(request, browser)) or (
+        not is_cors_safelisted_method(request.method)
+    ):
         return True
     return bool(_prepared(request, browser).unsafe_names)
 
@@ -270,6 +306,9 @@ class PreflightResult:
     #: Seconds to cache (None: the engine does not cache this answer).
     max_age: int | None
     notes: tuple[Note, ...] = ()
+    #: Set when the answer parsed but refused the method or a header (Fetch steps
+    #: 7.4-7.6); some engines still cache what it allowed.
+    failure: Reason | None = None
 
 
 def _status_reason(status: int) -> Reason | None:
@@ -376,13 +415,48 @@ def _check_preflight(
         )
     method_list: list[str] = methods if isinstance(methods, list) else []
     # Step 7.3: a forced preflight without Allow-Methods allows (and caches) the method.
-    if methods is None and forced:
+    if methods is None and forced and profile.forced_preflight_allows_own_method:
         method_list = [method]
     allowed_headers = HeaderNameSet.from_items(
         header_items if isinstance(header_items, list) else []
     )
     notes: list[Note] = []
+    # Step 7.7 (computed first, so a refused answer can still report what it allowed).
+    max_age, age_notes = parse_max_age(index, profile)
+    notes.extend(age_notes)
+    header_list = sorted(allowed_headers.names)
+    if allowed_headers.wildcard:
+        header_list.insert(0, "*")
+    failure = _allow_list_failure(
+        method,
+        method_list,
+        allowed_headers,
+        has_authorization,
+        unsafe_names,
+        credentialed,
+        profile,
+        notes,
+    )
+    return PreflightResult(
+        methods=tuple(method_list),
+        header_names=tuple(header_list),
+        max_age=max_age,
+        notes=tuple(notes),
+        failure=failure,
+    )
 
+
+def _allow_list_failure(
+    method: str,
+    method_list: list[str],
+    allowed_headers: HeaderNameSet,
+    has_authorization: bool,
+    unsafe_names: Sequence[str],
+    credentialed: bool,
+    profile: BrowserProfile,
+    notes: list[Note],
+) -> Reason | None:
+    """Fetch: CORS-preflight fetch steps 7.4-7.6 (method, Authorization, header rules)."""
     # Step 7.4: the method must be listed, safelisted, or covered by a usable `*`.
     if (
         method not in method_list
@@ -399,21 +473,19 @@ def _check_preflight(
 
     # Step 7.5: Authorization (a CORS non-wildcard request-header name) must be listed
     # by name, whatever `*` says. All three engines still let `*` cover it.
-    for name in ("authorization",) if has_authorization else ():
-        if name in allowed_headers.names:
-            continue
+    if has_authorization and "authorization" not in allowed_headers.names:
         if profile.authorization_covered_by_wildcard and allowed_headers.allows(
-            name, credentialed=credentialed
+            "authorization", credentialed=credentialed
         ):
             notes.append(Note(code=NoteCode.AUTHORIZATION_COVERED_BY_WILDCARD))
-            continue
-        return Reason(
-            code=ReasonCode.HEADER_NOT_ALLOWED,
-            stage=Stage.PREFLIGHT,
-            header=ACAH,
-            value=name,
-            expected=name,
-        )
+        else:
+            return Reason(
+                code=ReasonCode.HEADER_NOT_ALLOWED,
+                stage=Stage.PREFLIGHT,
+                header=ACAH,
+                value="authorization",
+                expected="authorization",
+            )
 
     # Step 7.6: every CORS-unsafe name must be listed, or covered by a usable `*`.
     for name in unsafe_names:
@@ -427,16 +499,4 @@ def _check_preflight(
                 value=name,
                 expected=name,
             )
-
-    # Step 7.7: how long the answer may be cached.
-    max_age, age_notes = parse_max_age(index, profile)
-    notes.extend(age_notes)
-    header_list = sorted(allowed_headers.names)
-    if allowed_headers.wildcard:
-        header_list.insert(0, "*")
-    return PreflightResult(
-        methods=tuple(method_list),
-        header_names=tuple(header_list),
-        max_age=max_age,
-        notes=tuple(notes),
-    )
+    return None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from ._abnf import HTTP_WHITESPACE, is_token
 from .headers import HeaderPairs, byte_lowercase, split_list_value
 
@@ -29,6 +31,8 @@ __all__ = [
     "SAFELISTED_CONTENT_TYPE_ESSENCES",
     "SAFELISTED_VALUE_BUDGET",
     "SAFELISTED_VALUE_MAX_LEN",
+    "SPEC_RULES",
+    "SafelistRules",
     "cors_unsafe_request_header_names",
     "has_cors_unsafe_byte",
     "is_client_hint_safelisted",
@@ -118,6 +122,31 @@ SAFELISTED_VALUE_MAX_LEN = 128
 #: Fetch: CORS-unsafe request-header names, total bytes of safelisted values allowed.
 SAFELISTED_VALUE_BUDGET = 1024
 
+
+@attrs.frozen(kw_only=True)
+class SafelistRules:
+    """Knobs on the request-header safelist where engines depart from Fetch.
+
+    The defaults are the Fetch Standard; a browser profile fills in its deviations.
+    """
+
+    #: Chromium's client-hint headers (DPR, Width, ...) count as safelisted.
+    client_hints: bool = False
+    #: Bytes 0x80-0xFF make Accept and Content-Type values unsafe.
+    high_bytes_unsafe: bool = False
+    #: The Range unit ``bytes`` is matched case-insensitively.
+    range_unit_case_insensitive: bool = False
+    #: Largest number a safelisted Range may carry (None: unbounded).
+    range_max_value: int | None = None
+    #: Total bytes of safelisted values before all become unsafe (None: no limit).
+    value_budget: int | None = SAFELISTED_VALUE_BUDGET
+    #: Whether the result is a set (one name per distinct lowercase name).
+    deduplicate: bool = True
+
+
+#: The Fetch Standard's rules, read literally.
+SPEC_RULES = SafelistRules()
+
 # Fetch: CORS-unsafe request-header byte — controls other than tab, these delimiters, DEL.
 _UNSAFE_BYTES = frozenset(chr(b) for b in range(0x20) if b != 0x09) | frozenset(
     '"():<>?@[\\]{}\x7f'
@@ -192,12 +221,15 @@ def parse_mime_essence(value: str) -> str | None:
     return byte_lowercase(mime_type) + "/" + byte_lowercase(subtype)
 
 
-def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
+def parse_single_range(
+    value: str, *, unit_case_insensitive: bool = False
+) -> tuple[int | None, int | None] | None:
     """Fetch: parse a single range header value, with whitespace not allowed.
 
     Returns (start, end), either of which may be None, or None on failure.
     """
-    if not value.startswith("bytes="):
+    unit = value[:6]
+    if unit != "bytes=" and not (unit_case_insensitive and byte_lowercase(unit) == "bytes="):
         return None
     rest = value[6:]
     dash = rest.find("-")
@@ -252,26 +284,37 @@ def is_client_hint_safelisted(key: str, value: str) -> bool:
     return value == "on"
 
 
-def is_cors_safelisted_request_header(name: str, value: str, *, client_hints: bool = False) -> bool:
+def _has_high_byte(value: str) -> bool:
+    return not value.isascii()
+
+
+def is_cors_safelisted_request_header(
+    name: str, value: str, rules: SafelistRules = SPEC_RULES
+) -> bool:
     """Fetch: CORS-safelisted request-header, given a (name, value) pair.
 
-    ``client_hints`` adds Chromium's extra safelisted client-hint headers.
+    ``rules`` carries an engine's departures (see :class:`SafelistRules`).
     """
     if len(value) > SAFELISTED_VALUE_MAX_LEN:
         return False
     key = byte_lowercase(name)
     if key == "accept":
+        if rules.high_bytes_unsafe and _has_high_byte(value):
+            return False
         return not has_cors_unsafe_byte(value)
     if key in ("accept-language", "content-language"):
         return all(ch in _LANGUAGE_BYTES for ch in value)
     if key == "content-type":
-        if has_cors_unsafe_byte(value):
+        if has_cors_unsafe_byte(value) or (rules.high_bytes_unsafe and _has_high_byte(value)):
             return False
         return parse_mime_essence(value) in SAFELISTED_CONTENT_TYPE_ESSENCES
     if key == "range":
-        parsed = parse_single_range(value)
-        return parsed is not None and parsed[0] is not None
-    if client_hints:
+        parsed = parse_single_range(value, unit_case_insensitive=rules.range_unit_case_insensitive)
+        if parsed is None or parsed[0] is None:
+            return False
+        limit = rules.range_max_value
+        return limit is None or (parsed[0] <= limit and (parsed[1] is None or parsed[1] <= limit))
+    if rules.client_hints:
         return is_client_hint_safelisted(key, value)
     return False
 
@@ -284,7 +327,7 @@ def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:
 
 
 def cors_unsafe_request_header_names(
-    headers: HeaderPairs | Iterable[tuple[str, str]], *, client_hints: bool = False
+    headers: HeaderPairs | Iterable[tuple[str, str]], rules: SafelistRules = SPEC_RULES
 ) -> tuple[str, ...]:
     """Fetch: CORS-unsafe request-header names of a header list.
 
@@ -292,17 +335,19 @@ def cors_unsafe_request_header_names(
     to more than 1024 bytes, all of them become unsafe too. The result is byte-lowercase,
     de-duplicated and sorted (Fetch: convert header names to a sorted-lowercase set).
     """
-    unsafe: set[str] = set()
-    potentially: set[str] = set()
-    budget = 0
+    unsafe: list[str] = []
+    potentially: list[str] = []
+    total = 0
     for name, value in headers:
-        if is_cors_safelisted_request_header(name, value, client_hints=client_hints):
-            potentially.add(byte_lowercase(name))
-            budget += len(value)
+        if is_cors_safelisted_request_header(name, value, rules):
+            potentially.append(byte_lowercase(name))
+            total += len(value)
         else:
-            unsafe.add(byte_lowercase(name))
-    if budget > SAFELISTED_VALUE_BUDGET:
-        unsafe |= potentially
+            unsafe.append(byte_lowercase(name))
+    if rules.value_budget is not None and total > rules.value_budget:
+        unsafe.extend(potentially)
+    if rules.deduplicate:
+        return tuple(sorted(set(unsafe)))
     return tuple(sorted(unsafe))
 
 

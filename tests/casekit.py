@@ -331,6 +331,7 @@ def engine_observations(case: Mapping[str, Any], browser: str) -> list[dict[str,
         req_spec = step["request"]
         try:
             request = build_request(req_spec)
+            ev = cs.evaluate(request, server, browser=profile, cache=cache, now=now)
         except cs.ScriptError as exc:
             out.append(
                 {
@@ -343,7 +344,6 @@ def engine_observations(case: Mapping[str, Any], browser: str) -> list[dict[str,
                 }
             )
             continue
-        ev = cs.evaluate(request, server, browser=profile, cache=cache, now=now)
         cache = ev.cache if ev.cache is not None else cache
         xhr = request.api is cs.Api.XHR
         names = script_header_names(req_spec)
