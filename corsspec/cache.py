@@ -169,12 +169,20 @@ class PreflightCache:
         }
         for method in methods:
             new[(method, None)] = CacheEntry(
-                origin=origin, url=url, credentials=credentialed, expires=expires, method=method
+                origin=origin,
+                url=url,
+                credentials=credentialed,
+                expires=expires,
+                method=method,
             )
         for name in header_names:
             lowered = byte_lowercase(name)
             new[(None, lowered)] = CacheEntry(
-                origin=origin, url=url, credentials=credentialed, expires=expires, header=lowered
+                origin=origin,
+                url=url,
+                credentials=credentialed,
+                expires=expires,
+                header=lowered,
             )
         # Fetch: "update" an entry that matches (same key and item) instead of adding one.
         kept = [

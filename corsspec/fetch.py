@@ -41,9 +41,9 @@ from .origins import URL, Origin
 from .preflight import (
     REDIRECT_STATUSES,
     build_preflight,
-    check_preflight_response,
-    prepare_headers,
     effective_body,
+    preflight_verdict,
+    prepare_headers,
     uses_cors_preflight_flag,
 )
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
@@ -509,13 +509,10 @@ def evaluate(
             and method == "DELETE"
             and not current.origin.same_origin(location.origin)
         ):
+            # Only the method changes; the request's headers stay (recorded: rnd-42-251).
             method = "GET"
             body = None
-            headers = tuple(
-                (n, v) for n, v in headers if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
-            )
             run.notes.append(Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)))
-        before_strip = headers
         # Step 13: Authorization does not follow a cross-origin redirect.
         if profile.strips_authorization_on_cross_origin_redirect and not current.origin.same_origin(
             location.origin
@@ -536,9 +533,8 @@ def evaluate(
         if headers is not plan.prepared.headers:
             unsafe = _unsafe_names(headers, request, profile)
         pf_unsafe, pf_has_authorization = unsafe, has_authorization
-        if profile.preflight_keeps_stripped_authorization and before_strip is not headers:
-            pf_unsafe = _unsafe_names(before_strip, request, profile)
-            pf_has_authorization = True
+        if profile.preflight_lists_original_headers:
+            pf_unsafe, pf_has_authorization = plan.prepared.unsafe_names, plan.has_authorization
 
 
 def _unsafe_names(
@@ -609,7 +605,7 @@ def _maybe_preflight(
         if plan is not None:
             plan.wire[("preflight", key.origin)] = preflight
     answer = run.send(respond, preflight)
-    result = check_preflight_response(
+    result = preflight_verdict(
         method=method,
         has_authorization=has_authorization,
         unsafe_names=unsafe,

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder, StreamBodySupport
-from .errors import ScriptError, ScriptProblem
 from .check import clip, cors_check
+from .errors import ScriptError, ScriptProblem
 from .headers import FAILURE, HeaderNameSet, HeaderPairs, byte_lowercase, extract_list_values, get
 from .model import (
     Api,
@@ -43,6 +43,7 @@ __all__ = [
     "needs_preflight",
     "parse_max_age",
     "preflight_request",
+    "preflight_verdict",
     "prepare_headers",
     "unsafe_header_names",
 ]
@@ -329,6 +330,43 @@ def check_preflight_response(
     profile: BrowserProfile,
 ) -> Reason | PreflightResult:
     """Fetch: CORS-preflight fetch steps 7-10 — judge the answer to a preflight.
+
+    ``method``, ``has_authorization`` (an Authorization header is in the header list)
+    and ``unsafe_names`` describe the actual request, ``forced`` is its
+    use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
+    failing step's reason, or what the preflight allows.
+    """
+    result = preflight_verdict(
+        method=method,
+        has_authorization=has_authorization,
+        unsafe_names=unsafe_names,
+        forced=forced,
+        credentialed=credentialed,
+        origin=origin,
+        response=response,
+        profile=profile,
+    )
+    if isinstance(result, PreflightResult) and result.failure is not None:
+        return result.failure
+    return result
+
+
+def preflight_verdict(
+    *,
+    method: str,
+    has_authorization: bool,
+    unsafe_names: tuple[str, ...],
+    forced: bool,
+    credentialed: bool,
+    origin: str,
+    response: Response,
+    profile: BrowserProfile,
+) -> Reason | PreflightResult:
+    """Fetch: CORS-preflight fetch steps 7-10, keeping what a refused answer allowed.
+
+    Like :func:`check_preflight_response`, except that a failure of the method or
+    header rules comes back as a :class:`PreflightResult` whose ``failure`` is set,
+    since some engines cache such an answer anyway.
 
     ``method``, ``has_authorization`` (an Authorization header is in the header list)
     and ``unsafe_names`` describe the actual request, ``forced`` is its

@@ -375,3 +375,56 @@ def observation_diff(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> 
         if want != got:
             diffs.append(f"{key}: expected {want!r}, engine gave {got!r}")
     return diffs
+
+
+#: Browser behaviour the suite has seen vary between identical runs, so no model can
+#: predict it step for step. Each entry is (browser, rule); a step that differs from the
+#: engine only in this way is reported as tolerated, never silently passed.
+TOLERATED_NONDETERMINISM: dict[str, str] = {
+    "firefox": (
+        "extra preflight where the engine predicts a preflight-cache hit: Firefox ESR 153 "
+        "on loopback sometimes re-sends a preflight that is still fresh in its cache "
+        "(same case, different runs; see docs/browsers.md)"
+    ),
+}
+
+_COMPARED = ("outcome", "status", "type", "headers", "requests")
+
+
+def _only_extra_preflights(seen: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> bool:
+    """Whether ``seen`` is ``predicted`` with one or more extra OPTIONS requests."""
+    rest = [q for q in seen if q.get("method") != "OPTIONS" or q in predicted]
+    extras = [q for q in seen if q.get("method") == "OPTIONS" and q not in predicted]
+    return bool(extras) and rest == predicted
+
+
+def compare_steps(
+    observed: list[dict[str, Any]], predicted: list[dict[str, Any]], browser: str
+) -> tuple[list[str], list[str]]:
+    """Compare a browser's observations with the engine's, step by step.
+
+    Returns (disagreements, tolerated): each a list of "step N: field: ..." lines.
+    """
+    problems: list[str] = []
+    tolerated: list[str] = []
+    if len(observed) != len(predicted):
+        return [f"steps: browser {len(observed)}, engine {len(predicted)}"], []
+    for index, (seen, got) in enumerate(zip(observed, predicted, strict=True)):
+        diffs = [
+            f"step {index}: {key}: browser {seen.get(key)!r}, engine {got.get(key)!r}"
+            for key in _COMPARED
+            if seen.get(key) != got.get(key)
+        ]
+        if not diffs:
+            continue
+        only_requests = all(seen.get(k) == got.get(k) for k in _COMPARED if k != "requests")
+        if (
+            browser in TOLERATED_NONDETERMINISM
+            and index > 0
+            and only_requests
+            and _only_extra_preflights(seen.get("requests") or [], got.get("requests") or [])
+        ):
+            tolerated.extend(diffs)
+        else:
+            problems.extend(diffs)
+    return problems, tolerated

@@ -11,11 +11,13 @@ browser does even when the engine cannot evaluate a case yet.
 from __future__ import annotations
 
 import glob
+import ipaddress
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 __all__ = [
     "CURATED_GLOB",
@@ -26,11 +28,13 @@ __all__ = [
     "Observation",
     "Step",
     "browser_form",
+    "expand_globs",
     "load_case_files",
     "location_problem",
+    "normalize_generated",
     "runnability_problem",
-    "script_header_names",
     "split_placeholder_url",
+    "step_script_header_names",
     "steps_of",
 ]
 
@@ -59,6 +63,12 @@ _REQUEST_DEFAULTS: Final[dict[str, Any]] = {
     "body": None,
     "upload_listener": False,
 }
+
+# Schemes whose URLs a browser fetches without touching the network.
+_LOCAL_SCHEMES: Final = frozenset({"about", "data", "blob"})
+_NETWORK_SCHEMES: Final = frozenset({"http", "https", "ws", "wss", "ftp", ""})
+_RESERVED_TLDS: Final = frozenset({"invalid", "test", "example", "localhost"})
+_URL_DROPPED: Final = {ord("\t"): None, ord("\n"): None, ord("\r"): None}
 
 # WHATWG URL percent-encode sets that matter for the path and query a browser puts on the
 # wire (C0 controls and non-ASCII are handled separately). Used only to match a request
@@ -118,13 +128,22 @@ def steps_of(case: Case) -> list[Step]:
         after = step.get("after", 0)
         if not isinstance(after, (int, float)) or after < 0:
             raise CaseError(f"{where}: 'after' must be a number >= 0")
-        steps.append(Step(after=float(after), request=_normalize_request(step.get("request"), where)))
+        request = _normalize_request(step.get("request"), where)
+        steps.append(Step(after=float(after), request=request))
     return steps
 
 
-def script_header_names(case: Case) -> list[str]:
-    """Lowercase names of every header that page script sets in any step (sorted)."""
-    return sorted({name.lower() for step in steps_of(case) for name, _ in step.request["headers"]})
+def step_script_header_names(request: dict[str, Any]) -> frozenset[str]:
+    """Lowercase script-set header names that a step's observation reports on arrival.
+
+    The definition belongs to tests/casekit.py (it leaves out names the browser manages
+    itself, such as Accept, which arrive whether or not script set them); this falls back
+    to every script-set name only when casekit cannot be imported."""
+    try:
+        from tests.casekit import script_header_names
+    except ImportError:
+        return frozenset(name.lower() for name, _ in request.get("headers", []))
+    return frozenset(script_header_names(request))
 
 
 def split_placeholder_url(url: str) -> tuple[str, str] | None:
@@ -142,7 +161,7 @@ def split_placeholder_url(url: str) -> tuple[str, str] | None:
 
 
 def _encode(text: str, extra: frozenset[str]) -> str:
-    out = []
+    out: list[str] = []
     for ch in text:
         if ord(ch) < 0x21 or ord(ch) > 0x7E or ch in extra:
             out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
@@ -159,71 +178,138 @@ def browser_form(path_and_query: str) -> str:
     return _encode(path, _PATH_ENCODE) + sep + (_encode(query, _QUERY_ENCODE) if sep else "")
 
 
+def _reaches_real_host(url: str) -> bool:
+    """Whether a browser following `url` could open a connection to a real host.
+
+    Never true for: non-network schemes, hosts with reserved names that cannot resolve
+    (RFC 6761/2606: .invalid, .test, .example, .localhost), loopback addresses, and URLs
+    that do not parse (a browser cannot follow those either). The launchers add a second
+    line of defence: every browser sends non-loopback traffic to a dead loopback proxy and
+    resolves no names (see launchers.py)."""
+    # Browsers drop tabs and newlines anywhere in a URL, trim C0 controls and spaces, and
+    # read "\\" as "/" in http(s) URLs; do the same before judging the host.
+    cleaned = url.translate(_URL_DROPPED).strip("".join(map(chr, range(0x21)))).replace("\\", "/")
+    try:
+        parts = urlsplit(cleaned)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in _NETWORK_SCHEMES:
+        return bool(parts.netloc) and not parts.scheme   # scheme-relative "//host/..."
+    if not host:
+        return False
+    host = host.rstrip(".")          # "a.invalid." is the same name as "a.invalid"
+    if host == "localhost" or host.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
 def location_problem(value: str) -> str | None:
-    """Why a Location value would send the browser off our loopback servers, or None."""
+    """Why a Location value would send the browser off the loopback servers, or None."""
     if split_placeholder_url(value) is not None:
         return None
     if any(ph in value for ph in PLACEHOLDERS):
         return f"Location {value!r} uses a placeholder that is not a URL prefix"
-    low = value.strip().lower()
-    if low.startswith("//") or low.startswith("\\\\"):
-        return f"Location {value!r} is scheme-relative (would leave the loopback servers)"
-    scheme = low.split(":", 1)[0] if ":" in low.split("/", 1)[0] else ""
-    if scheme in ("http", "https", "ws", "wss", "ftp"):
-        return f"Location {value!r} names a concrete host (only placeholders may be targets)"
-    return None  # relative reference, or a scheme that never reaches the network (data:, ...)
+    if _reaches_real_host(value):
+        return f"Location {value!r} names a real host (only placeholders may be targets)"
+    return None
 
 
-def runnability_problem(case: Case) -> str | None:
-    """Why this case cannot be run in a real browser on loopback, or None if it can."""
+def runnability_problem(case: Case, browser: str) -> str | None:
+    """Why this case cannot be run (or observed) in `browser` on loopback, or None."""
     for step in steps_of(case):
-        url = step.request["url"]
-        if split_placeholder_url(url) is None:
-            return f"request url {url!r} does not start with ${{ORIGIN}}/${{API}}/${{OTHER}}"
+        request = step.request
+        url = request["url"]
+        scheme = url.split(":", 1)[0].lower()
+        if split_placeholder_url(url) is None and scheme not in _LOCAL_SCHEMES:
+            return f"request url {url!r} is neither a placeholder URL nor about:/data:/blob:"
+        body_kind = (request.get("body") or {}).get("kind")
+        if browser == "chromium" and body_kind == "stream" and request.get("api") != "xhr":
+            # Chromium sends streaming uploads only over HTTP/2 or QUIC
+            # (ERR_H2_OR_QUIC_REQUIRED), even same-origin; the loopback servers speak
+            # HTTP/1.1 (browsers use HTTP/2 only over TLS), so such a fetch always fails
+            # after its preflight for a reason that has nothing to do with CORS.
+            return "stream bodies need HTTP/2 in Chromium; the harness serves HTTP/1.1"
     routes = case.get("routes", {})
     for key, route in routes.items():
         if split_placeholder_url(key) is None:
+            if key.split(":", 1)[0].lower() in _LOCAL_SCHEMES:
+                continue    # e.g. "about:blank": never reaches a server, nothing to serve
             return f"route {key!r} does not start with a placeholder origin"
         for kind in ("preflight", "actual"):
-            for name, value in (route.get(kind) or {}).get("headers", []):
-                if name.strip().lower() == "location":
-                    problem = location_problem(value)
-                    if problem:
-                        return problem
+            response = route.get(kind) or {}
+            problem = _wire_problem(response) or _redirect_problem(response)
+            if problem:
+                return f"route {key!r} {kind}: {problem}"
+    return None
+
+
+def _wire_problem(response: dict[str, Any]) -> str | None:
+    """Responses go on the wire as latin-1 bytes (isomorphic encoding)."""
+    texts = [str(response.get("body", ""))]
+    texts += [part for pair in response.get("headers", []) for part in pair]
+    for text in texts:
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            return f"malformed case: {text[:40]!r} has code points above U+00FF"
+    return None
+
+
+def _redirect_problem(response: dict[str, Any]) -> str | None:
+    for name, value in response.get("headers", []):
+        if name.strip().lower() == "location":
+            problem = location_problem(value)
+            if problem:
+                return problem
     return None
 
 
 def load_case_files(paths: Iterable[str | Path]) -> list[Case]:
-    """Read JSONL case files (blank lines and lines starting with '//' are skipped).
+    """Read and validate JSONL case files.
 
-    Uses tests.casekit.load_cases(path) -> list[dict] when that module provides it, so the
-    harness and the conformance tests agree on one loader; otherwise parses JSONL here.
-    """
-    loader = _casekit_loader()
-    cases: list[Case] = []
-    for path in paths:
-        if loader is not None:
-            cases.extend(loader(Path(path)))
-            continue
-        with open(path, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                text = line.strip()
-                if not text or text.startswith("//"):
-                    continue
-                try:
-                    cases.append(json.loads(text))
-                except json.JSONDecodeError as exc:
-                    raise CaseError(f"{path}:{lineno}: {exc}") from exc
+    Uses tests.casekit.load_cases (the loader the conformance tests use, which rejects
+    unknown keys and returns cases in long form) when it can be imported; otherwise
+    parses the JSONL here with the lighter checks of steps_of()."""
+    files = [Path(p) for p in paths]
+    try:
+        from tests.casekit import load_cases
+    except ImportError:
+        cases = [case for path in files for case in _read_jsonl(path)]
+        for case in cases:
+            steps_of(case)
+    else:
+        cases = load_cases(files)
     _check_unique_ids(cases)
     return cases
 
 
-def _casekit_loader() -> Any:
+def normalize_generated(cases: list[Case]) -> list[Case]:
+    """Validate generated cases the way files are validated (long form via casekit)."""
     try:
-        import tests.casekit as casekit
+        from tests.casekit import normalize_case
     except ImportError:
-        return None
-    return getattr(casekit, "load_cases", None)
+        for case in cases:
+            steps_of(case)
+        return cases
+    normalized = [normalize_case(case, "generated") for case in cases]
+    _check_unique_ids(normalized)
+    return normalized
+
+
+def _read_jsonl(path: Path) -> list[Case]:
+    cases = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    cases.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise CaseError(f"{path}:{lineno}: {exc}") from exc
+    return cases
 
 
 def _check_unique_ids(cases: Sequence[Case]) -> None:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from tests.browser.cases import Case, CaseError, Observation, runnability_problem, steps_of
+from tests.browser.cases import (
+    Case,
+    CaseError,
+    Observation,
+    runnability_problem,
+    step_script_header_names,
+    steps_of,
+)
 from tests.browser.launchers import BrowserInfo, Launched, LaunchError, launch
 from tests.browser.server import CaseServers, StepReport
 
@@ -55,7 +62,7 @@ def run_cases(info: BrowserInfo, cases: Sequence[Case], *, pool: int = 6,
     """Run every case in one launch of `info`; raise HarnessError if the run breaks down."""
     started = time.monotonic()
     runs = [CaseRun(case=case) for case in cases]
-    runnable = [run for run in runs if _mark_unrunnable(run) is None]
+    runnable = [run for run in runs if _mark_unrunnable(run, info.name) is None]
     messages: list[str] = []
     if runnable:
         messages = _run_in_browser(info, runnable, pool=pool, step_timeout=step_timeout,
@@ -65,9 +72,9 @@ def run_cases(info: BrowserInfo, cases: Sequence[Case], *, pool: int = 6,
                       page_messages=messages)
 
 
-def _mark_unrunnable(run: CaseRun) -> str | None:
+def _mark_unrunnable(run: CaseRun, browser: str) -> str | None:
     try:
-        problem = runnability_problem(run.case)
+        problem = runnability_problem(run.case, browser)
     except CaseError as exc:
         problem = f"malformed case: {exc}"
     if problem is not None:
@@ -136,11 +143,13 @@ def _fill_observations(run: CaseRun, reports: list[StepReport | None]) -> None:
         if result.get("outcome") not in _OUTCOMES:
             run.problem = f"harness: step {number}: {result.get('outcome')}: {result.get('debug')}"
             return
-        observed.append(_observation(result, report))
+        request = steps_of(run.case)[number].request
+        observed.append(_observation(result, report, step_script_header_names(request)))
     run.observed = observed
 
 
-def _observation(result: dict[str, object], report: StepReport) -> Observation:
+def _observation(result: dict[str, object], report: StepReport,
+                 script_names: frozenset[str]) -> Observation:
     """The OBSERVATION of docs/case-format.md (no "reason": that is engine-only)."""
     ok = result["outcome"] == "ok"
     headers = result.get("headers")
@@ -150,5 +159,5 @@ def _observation(result: dict[str, object], report: StepReport) -> Observation:
         "type": result.get("type") if ok else None,
         "headers": sorted({str(h).lower() for h in headers}) if ok and isinstance(headers, list)
         else None,
-        "requests": [entry.as_observation() for entry in report.requests],
+        "requests": [entry.as_observation(script_names) for entry in report.requests],
     }

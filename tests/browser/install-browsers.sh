@@ -11,10 +11,7 @@ PACKAGES=(
     firefox-esr         # /usr/bin/firefox-esr
     libwebkit2gtk-4.1-0 # WebKitGTK; ships MiniBrowser under /usr/lib/<triplet>/webkit2gtk-4.1/
     xvfb                # Xvfb: MiniBrowser is a GTK program and needs an X display
-    xauth               # used by xvfb-run (kept so the package works as documented)
-    fonts-dejavu-core   # one font so GTK/WebKit and Firefox lay out text without warnings
-    dbus-x11            # dbus-launch: WebKitGTK's MiniBrowser wants a session bus
-    procps              # ps/pkill used when debugging hung browsers
+    fonts-dejavu-core   # one font, so GTK/WebKit and Firefox can lay out the runner page
 )
 
 if [[ ${EUID} -ne 0 ]]; then

@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.browser.cases import CURATED_GLOB, REPO_ROOT, Case, expand_globs, load_case_files
+from tests.browser.cases import (
+    CURATED_GLOB,
+    REPO_ROOT,
+    Case,
+    expand_globs,
+    load_case_files,
+    normalize_generated,
+)
 from tests.browser.harness import BrowserRun, HarnessError, run_cases
 from tests.browser.launchers import BROWSERS, INSTALL_HINT, detect
 
@@ -34,12 +42,13 @@ def generate_random_cases(seed: int, count: int) -> list[Case]:
     if count <= 0:
         return []
     try:
-        from tests.browser.generate import generate_cases
+        # Imported by name: the generator is optional and may not exist yet.
+        module = importlib.import_module("tests.browser.generate")
     except ImportError as exc:
         raise SystemExit(f"--random needs tests/browser/generate.py "
                          f"(generate_cases(seed, n)): {exc}") from exc
-    cases: list[Case] = generate_cases(seed, count)
-    return cases
+    generate: Callable[[int, int], list[Case]] = module.generate_cases
+    return normalize_generated(generate(seed, count))
 
 
 def recording_lines(run: BrowserRun) -> list[str]:

@@ -2,7 +2,7 @@
 // happened back to it (see docs/case-format.md and tests/browser/server.py).
 //
 // Protocol with the page server (same origin as this page):
-//   GET  /cases.json -> {run, pool, stepTimeoutMs, cases: [{index, id, steps: [{after, request}]}]}
+//   GET  /cases.json -> {run, pool, stepTimeoutMs, phases: [[{index, id, steps: [{after, request}]}]]}
 //   POST /result     <- {run, index, step, result: {outcome, status, type, headers, debug}}
 //   POST /log        <- {run, text}        (harness problems, for the Python side's report)
 //   POST /done       <- {run}
@@ -105,7 +105,11 @@ async function runFetch(req, timeoutMs) {
     try {
       response = await fetch(request);
     } catch (e) {
-      return timedOut ? timeoutResult(timeoutMs) : networkError(e);
+      if (timedOut) return timeoutResult(timeoutMs);
+      // Fetch turns every network error into a TypeError. A rejection of any other kind
+      // is the API refusing the request before making it (WebKit rejects stream uploads
+      // with NotSupportedError), which is a script error, not a network error.
+      return e instanceof TypeError ? networkError(e) : scriptError(e);
     }
     const result = {
       outcome: "ok",
@@ -185,13 +189,13 @@ async function runCase(kase, timeoutMs) {
   }
 }
 
-async function main() {
-  const config = await (await fetch("/cases.json", {cache: "no-store"})).json();
-  RUN = config.run;
-  const queue = config.cases.slice();
-  let finished = 0;
+let finished = 0;
+
+// Independent cases run concurrently (config.pool at a time); the steps of one case run
+// in order. A phase ends when all its cases have finished.
+async function runPhase(cases, config) {
+  const queue = cases.slice();
   async function worker() {
-    // Independent cases run concurrently; the steps of one case run in order.
     while (queue.length > 0) {
       const kase = queue.shift();
       try {
@@ -200,10 +204,21 @@ async function main() {
         await log(`case ${kase.id}: ${errorText(e)}`);
       }
       finished += 1;
-      statusEl.textContent = `${finished}/${config.cases.length}`;
+      statusEl.textContent = `${finished} cases done`;
     }
   }
   await Promise.all(Array.from({length: config.pool}, worker));
+}
+
+async function main() {
+  const config = await (await fetch("/cases.json", {cache: "no-store"})).json();
+  RUN = config.run;
+  // Warm up every origin (see server.py page_config) and let the browser settle.
+  for (const url of config.warmup || []) {
+    try { await fetch(url, {mode: "no-cors", cache: "no-store"}); } catch (e) { /* ignored */ }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  for (const phase of config.phases) await runPhase(phase, config);
   statusEl.textContent = "done";
   await post("/done", {run: RUN});
 }

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import http
 import json
 import threading
@@ -32,7 +33,6 @@ from tests.browser.cases import (
     PLACEHOLDERS,
     Case,
     browser_form,
-    script_header_names,
     split_placeholder_url,
     steps_of,
 )
@@ -47,18 +47,23 @@ _NO_BODY_STATUSES: Final = frozenset({204, 304})
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One request that reached a case route, already mapped back to placeholders."""
+    """One request that reached a case route, already mapped back to placeholders.
+
+    `url` is the placeholder origin plus the request-target the browser sent (minus the
+    case prefix), i.e. the URL as the browser serialized it, not the route key."""
 
     url: str
     method: str
     origin: str | None
     acrm: str | None
     acrh: str | None
-    headers: list[str]
+    names: frozenset[str]      # every request header name, lowercase
 
-    def as_observation(self) -> dict[str, Any]:
+    def as_observation(self, script_names: frozenset[str]) -> dict[str, Any]:
+        """The request entry of an OBSERVATION, for a step whose script set `script_names`."""
         return {"url": self.url, "method": self.method, "origin": self.origin,
-                "acrm": self.acrm, "acrh": self.acrh, "headers": self.headers}
+                "acrm": self.acrm, "acrh": self.acrh,
+                "headers": sorted(self.names & script_names)}
 
 
 @dataclass
@@ -74,7 +79,6 @@ class _CaseState:
     case: Case
     prefix: str
     routes: dict[tuple[str, str], str]          # (placeholder, browser-form path) -> route key
-    header_names: frozenset[str]
     log: list[LogEntry] = field(default_factory=list)
     boundaries: list[int] = field(default_factory=list)  # len(log) at each step's result post
     results: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -117,6 +121,7 @@ class CaseServers:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name="cors-case-servers")
         self._servers: list[asyncio.base_events.Server] = []
+        self._writers: set[asyncio.StreamWriter] = set()
 
     # ----------------------------------------------------------------- lifecycle
     def __enter__(self) -> CaseServers:
@@ -137,7 +142,7 @@ class CaseServers:
     async def _start(self) -> None:
         for ph in PLACEHOLDERS:
             server = await asyncio.start_server(
-                lambda r, w, ph=ph: self._serve_connection(ph, r, w),
+                functools.partial(self._serve_connection, ph),
                 host="127.0.0.1", port=0, limit=_MAX_HEAD)
             port = server.sockets[0].getsockname()[1]
             self.origins[ph] = f"http://127.0.0.1:{port}"
@@ -146,9 +151,16 @@ class CaseServers:
     async def _stop(self) -> None:
         for server in self._servers:
             server.close()
-        for server in self._servers:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(server.wait_closed(), 2)
+        # Browsers keep idle keep-alive connections open; their handlers must finish
+        # before the loop stops, or asyncio complains about destroyed pending tasks.
+        # Closing the transports makes each handler read EOF and return normally.
+        # (Cancelling them instead trips a Python 3.11 asyncio bug: the stream
+        # callback calls task.exception() on the cancelled task and logs a traceback.)
+        for writer in list(self._writers):
+            writer.transport.abort()
+        handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        if handlers:
+            await asyncio.wait(handlers, timeout=5)
 
     @property
     def page_url(self) -> str:
@@ -162,8 +174,7 @@ class CaseServers:
             split = split_placeholder_url(key)
             if split is not None:
                 routes[(split[0], browser_form(split[1]))] = key
-        return _CaseState(case=case, prefix=prefix, routes=routes,
-                          header_names=frozenset(script_header_names(case)))
+        return _CaseState(case=case, prefix=prefix, routes=routes)
 
     def substitute(self, text: str) -> str:
         """Plain placeholder substitution (header values, bodies)."""
@@ -192,13 +203,28 @@ class CaseServers:
 
     # ----------------------------------------------------------------- page data
     def page_config(self) -> dict[str, Any]:
-        """The case list as the page runs it: concrete URLs, one entry per case.
+        """The case list as the page runs it: concrete URLs, in two phases.
 
-        Cases with long `after` waits are started first so they do not form the tail."""
-        order = sorted(range(len(self._states)), key=lambda i: (
-            -sum(s.after for s in steps_of(self._states[i].case)), i))
-        return {"run": self.run_id, "pool": self.pool, "stepTimeoutMs": int(self.step_timeout * 1000),
-                "cases": [self._page_case(i) for i in order]}
+        Multi-step cases (the only ones whose outcome depends on cache state) run first,
+        on their own: preflight caches are bounded (Firefox keeps 100 entries, LRU;
+        Chromium 1024, purged at random), and hundreds of unrelated cases running during
+        a step's `after` wait could evict the entry that the next step is meant to hit.
+        Within a phase, cases with long waits start first so they do not form the tail."""
+        def order(indices: list[int]) -> list[dict[str, Any]]:
+            indices.sort(key=lambda i: (-sum(s.after for s in steps_of(self._states[i].case)), i))
+            return [self._page_case(i) for i in indices]
+
+        multi = [i for i, st in enumerate(self._states) if len(steps_of(st.case)) > 1]
+        single = [i for i, st in enumerate(self._states) if len(steps_of(st.case)) == 1]
+        # Warm-up URLs: one no-cors request to each server origin before any case. Firefox
+        # revalidates cached preflights against its DNS cache, and the first DNS records
+        # for a fresh profile are replaced within the first second or so, which would
+        # otherwise drop the preflights cached by the first cases (measured: the first
+        # multi-step case never reused its preflight).
+        warmup = [f"{origin}/__warmup" for origin in self.origins.values()]
+        return {"run": self.run_id, "pool": self.pool, "warmup": warmup,
+                "stepTimeoutMs": int(self.step_timeout * 1000),
+                "phases": [order(multi), order(single)]}
 
     def _page_case(self, index: int) -> dict[str, Any]:
         state = self._states[index]
@@ -239,6 +265,7 @@ class CaseServers:
     # --------------------------------------------------------------- HTTP serving
     async def _serve_connection(self, which: str, reader: asyncio.StreamReader,
                                 writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         try:
             while True:
                 request = await _read_request(reader)
@@ -253,9 +280,8 @@ class CaseServers:
                 ValueError):
             pass   # a browser dropping a connection (or sending garbage) is not our business
         finally:
+            self._writers.discard(writer)
             writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
 
     def _dispatch(self, which: str, request: _Request) -> tuple[bytes, bool]:
         """Bytes to write, and whether to close the connection afterwards."""
@@ -272,7 +298,7 @@ class CaseServers:
             return _simple(404, "text/plain", b"unknown case"), False
         rest = "/" + (parts[4] if len(parts) > 4 else "")
         key = state.routes.get((which, rest))
-        state.log.append(self._log_entry(which, rest, key, request, state))
+        state.log.append(self._log_entry(which, rest, request))
         route = state.case.get("routes", {}).get(key) if key is not None else None
         is_preflight = request.method == "OPTIONS" and request.has("access-control-request-method")
         response = (route or {}).get("preflight" if is_preflight else "actual")
@@ -287,16 +313,14 @@ class CaseServers:
         index = int(parts[3])
         return self._states[index] if index < len(self._states) else None
 
-    def _log_entry(self, which: str, rest: str, key: str | None, request: _Request,
-                   state: _CaseState) -> LogEntry:
-        arrived = sorted({name.lower() for name, _ in request.headers} & state.header_names)
+    def _log_entry(self, which: str, rest: str, request: _Request) -> LogEntry:
         return LogEntry(
-            url=key if key is not None else which + rest,
+            url=which + rest,
             method=request.method,
             origin=self._unmap_origin(request.header("origin")),
             acrm=request.header("access-control-request-method"),
             acrh=request.header("access-control-request-headers"),
-            headers=arrived,
+            names=frozenset(name.lower() for name, _ in request.headers),
         )
 
     def _render(self, response: dict[str, Any], prefix: str, *, head: bool) -> tuple[bytes, bool]:
@@ -306,10 +330,9 @@ class CaseServers:
         scripted_framing = False
         for name, value in response.get("headers", []):
             low = name.strip().lower()
-            if low == "location":
-                value = self.real_url(value, prefix)
-            else:
-                value = self.substitute(value)
+            # Location targets must stay below the case prefix; other values only need
+            # their placeholder origins replaced.
+            value = self.real_url(value, prefix) if low == "location" else self.substitute(value)
             scripted_framing |= low in ("content-length", "transfer-encoding")
             lines.append(f"{name}: {value}")
         if not any(n.strip().lower() == "content-length" for n, _ in response.get("headers", [])):
@@ -400,7 +423,7 @@ async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
 async def _read_body(reader: asyncio.StreamReader, request: _Request) -> bytes:
     if "chunked" in (request.header("transfer-encoding") or "").lower():
         # Streaming uploads (ReadableStream bodies) arrive chunked.
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size_line = await reader.readuntil(b"\r\n")
             size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)

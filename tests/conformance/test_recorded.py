@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.casekit import engine_observations, load_recordings, observation_diff
+from tests.casekit import compare_steps, engine_observations, load_recordings
 
 RECORDS = load_recordings()
 
@@ -28,12 +28,18 @@ def test_recordings_exist() -> None:
 @pytest.mark.parametrize("record", RECORDS, ids=[_record_id(r) for r in RECORDS])
 def test_engine_matches_browser(record: dict[str, Any]) -> None:
     predicted = engine_observations(record["case"], record["browser"])
-    problems = []
-    for index, (seen, got) in enumerate(zip(record["observed"], predicted, strict=True)):
-        expected = {k: v for k, v in seen.items() if k in ("outcome", "status", "type", "headers", "requests")}
-        for diff in observation_diff(expected, got):
-            problems.append(f"step {index}: {diff}")
+    problems, _tolerated = compare_steps(record["observed"], predicted, record["browser"])
     assert not problems, (
         f"{record['case']['id']} in {record['_file']} ({record['case']['source']}):\n"
         + "\n".join(problems)
     )
+
+
+def test_tolerated_steps_are_few() -> None:
+    """Tolerated nondeterminism stays rare (it is reported, and must not hide bugs)."""
+    tolerated = []
+    for record in RECORDS:
+        predicted = engine_observations(record["case"], record["browser"])
+        _, steps = compare_steps(record["observed"], predicted, record["browser"])
+        tolerated.extend(f"{record['browser']} {record['case']['id']} {s}" for s in steps)
+    assert len(tolerated) <= 10, "\n".join(tolerated)
