@@ -147,10 +147,13 @@ def main(argv: list[str]) -> int:
     rounds = 7
     pre_req, simple_req, server = preflighted_request(), simple_request(), exchange()
     warm_cache = cs.evaluate(pre_req, server, cache=cs.PreflightCache()).cache
-    assert warm_cache is not None
+    if warm_cache is None:
+        raise SystemExit("benchmark setup: evaluate returned no cache")
     check = cs.evaluate(pre_req, server, cache=warm_cache, now=1.0)
-    assert check.allowed and check.preflight is None, "cache-hit case must not preflight"
-    assert cs.evaluate(pre_req, server).allowed and cs.evaluate(simple_req, server).allowed
+    if not check.allowed or check.preflight is not None:
+        raise SystemExit("benchmark setup: the cache-hit case must be allowed without a preflight")
+    if not (cs.evaluate(pre_req, server).allowed and cs.evaluate(simple_req, server).allowed):
+        raise SystemExit("benchmark setup: the benchmarked requests must be allowed")
 
     cases: dict[str, Callable[[], object]] = {
         "starlette CORSMiddleware: answer preflight": starlette_preflight(),

@@ -23,6 +23,7 @@ from .browsers import (
     BrowserProfile,
     CacheWildcard,
     PreflightCheckOrder,
+    StreamBodySupport,
     get_profile,
 )
 from .cache import CacheEntry, CacheKey, PreflightCache
@@ -53,6 +54,7 @@ from .model import (
     ResponseType,
 )
 from .origins import URL, Origin, parse_origin, parse_url
+from .policy import Policy, PolicyProblem, ProblemCode
 from .preflight import needs_preflight, preflight_request, unsafe_header_names
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
 
@@ -88,9 +90,12 @@ __all__ = [
     "Note",
     "NoteCode",
     "Origin",
+    "Policy",
     "PolicyError",
+    "PolicyProblem",
     "PreflightCache",
     "PreflightCheckOrder",
+    "ProblemCode",
     "Reason",
     "ReasonCode",
     "RedirectMode",
@@ -102,6 +107,7 @@ __all__ = [
     "Server",
     "ServerLike",
     "Stage",
+    "StreamBodySupport",
     "__version__",
     "evaluate",
     "get_profile",

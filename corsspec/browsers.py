@@ -216,13 +216,15 @@ CHROMIUM = BrowserProfile(
     # preflight_result.cc: kMaxTimeout = 2 hours; StringToInt64, negatives become 0.
     max_age_cap=7200,
     negative_max_age_is_zero=True,
-    # Feature CorsNonWildcardRequestHeadersSupport is disabled by default (features.cc).
+    # Feature CorsNonWildcardRequestHeadersSupport is disabled by default (features.cc);
+    # recorded: cur-preflight-authorization-star, wpt-preflight-auth-star-covers-authorization.
     authorization_covered_by_wildcard=True,
     # cors_url_loader.cc reports ACAO/ACAC problems before kPreflightInvalidStatus, and
     # a redirected preflight as kPreflightDisallowedRedirect.
     preflight_check_order=PreflightCheckOrder.CORS_CHECK_FIRST,
     preflight_redirect_is_distinct=True,
-    # net::HttpRequestHeaders is a map: duplicates are joined before the CORS check.
+    # net::HttpRequestHeaders is a map: duplicates are joined before the CORS check
+    # (recorded: cur-safelist-dup-accept-combined-129).
     combines_duplicate_request_headers=True,
     # Recorded: cur-safelist-range-end-overflow (64-bit parse).
     range_max_value=2**63 - 1,
@@ -251,10 +253,12 @@ FIREFOX = BrowserProfile(
     # AddResultToCache: cap 86400 s; a value with a non-digit byte is not cached.
     max_age_cap=86400,
     invalid_max_age_uses_default=False,
-    # Pref network.cors_preflight.authorization_covered_by_wildcard defaults to true.
+    # Pref network.cors_preflight.authorization_covered_by_wildcard defaults to true
+    # (recorded: cur-preflight-authorization-star).
     authorization_covered_by_wildcard=True,
     # CheckPreflightRequestAllowed checks the status before the allow lists.
     preflight_check_order=PreflightCheckOrder.STATUS_FIRST,
+    # A redirected preflight: CORSExternalRedirectNotAllowed.
     preflight_redirect_is_distinct=True,
     # InternalHeaders::GetUnsafeHeaders judges each header entry on its own, with no
     # total budget, and lists one name per entry (recorded: cur-safelist-budget-1025,
@@ -300,9 +304,15 @@ WEBKIT = BrowserProfile(
     # maxPreflightCacheTimeout = 600 s; parsed as a signed integer.
     max_age_cap=600,
     negative_max_age_is_zero=True,
+    # A valid uncredentialed wildcard covers every header, Authorization included
+    # (CrossOriginAccessControl.cpp; recorded: cur-preflight-authorization-star).
     authorization_covered_by_wildcard=True,
+    # CrossOriginAccessControl.cpp validates the status before ACAO/ACAC.
     preflight_check_order=PreflightCheckOrder.STATUS_FIRST,
+    # A redirected preflight fails with its own console message.
     preflight_redirect_is_distinct=True,
+    # HTTPHeaderMap joins duplicates before the safelist check
+    # (recorded: cur-safelist-dup-accept-combined-129).
     combines_duplicate_request_headers=True,
     # Recorded: cur-safelist-range-upper-unit, cur-safelist-range-end-overflow.
     range_unit_case_insensitive=True,

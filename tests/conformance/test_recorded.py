@@ -37,7 +37,7 @@ def test_engine_matches_browser(record: dict[str, Any]) -> None:
 
 def test_tolerated_steps_are_few() -> None:
     """Tolerated nondeterminism stays rare (it is reported, and must not hide bugs)."""
-    tolerated = []
+    tolerated: list[str] = []
     for record in RECORDS:
         predicted = engine_observations(record["case"], record["browser"])
         _, steps = compare_steps(record["observed"], predicted, record["browser"])

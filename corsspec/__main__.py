@@ -1,0 +1,8 @@
+"""``python -m corsspec``: the same as the ``corsspec`` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""Shared adapter plumbing: turning a core :class:`~corsspec.Request` into wire parts.
+
+Every adapter sends the request exactly as :func:`corsspec.evaluate` hands it over (the
+headers the browser puts on the wire, in order, with their casing) plus what an HTTP
+client adds for framing: ``Host`` first and ``Content-Length`` when there is a body.
+Answers come back as :class:`~corsspec.Response` values with the header lines exactly
+as the server produced them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import corsspec as cs
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "MAX_BODY_BYTES",
+    "HeaderLines",
+    "body_bytes",
+    "connect_port",
+    "describe",
+    "host_header",
+    "isomorphic_encode",
+    "parse_status_line",
+    "request_target",
+    "to_response",
+    "wire_headers",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: An ordered list of header lines as (name, value) strings.
+HeaderLines = list[tuple[str, str]]
+
+#: Default port per scheme (an omitted port in a URL means this one).
+DEFAULT_PORTS: dict[str, int] = {"http": 80, "https": 443}
+
+#: Response bodies are kept up to this many bytes (CORS never looks at the body).
+MAX_BODY_BYTES = 1 << 20
+
+# URL code points that must be percent-encoded before they go into a request-target:
+# anything outside printable ASCII (the URL parser keeps such code points as written).
+_NEEDS_ENCODING = re.compile(r"[^\x21-\x7e]")
+
+
+def _percent_encode(text: str) -> str:
+    def encode(match: re.Match[str]) -> str:
+        return "".join(f"%{b:02X}" for b in match.group(0).encode("utf-8"))
+
+    return _NEEDS_ENCODING.sub(encode, text)
+
+
+def describe(request: cs.Request) -> str:
+    """``METHOD url`` for messages."""
+    return f"{request.method} {request.url.serialize(exclude_fragment=True)}"
+
+
+def connect_port(url: cs.URL) -> int:
+    """The TCP port ``url`` names (its explicit port, or the scheme's default)."""
+    if url.port is not None:
+        return url.port
+    return DEFAULT_PORTS.get(url.scheme, 80)
+
+
+def host_header(url: cs.URL) -> str:
+    """The ``Host`` header value for ``url`` (the port only when it is not the default)."""
+    if url.port is None or url.port == DEFAULT_PORTS.get(url.scheme):
+        return url.host
+    return f"{url.host}:{url.port}"
+
+
+def request_target(url: cs.URL) -> tuple[str, str]:
+    """The path and the query (without ``?``) as they go on the wire, percent-encoded."""
+    path = _percent_encode(url.path or "/")
+    query = _percent_encode(url.query) if url.query is not None else ""
+    return path, query
+
+
+def isomorphic_encode(text: str) -> bytes:
+    """Infra: isomorphic encode (each code point <= U+00FF becomes one byte).
+
+    :raises cs.AdapterError: a code point above U+00FF (not a byte string).
+    """
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise cs.AdapterError(f"{text!r} has a character above U+00FF") from exc
+
+
+def _multipart(fields: Sequence[tuple[str, str]], content_type: str | None) -> bytes:
+    boundary = "----corsspecFormBoundary"
+    if content_type is not None:
+        match = re.search(r'boundary="?([^";]+)"?', content_type, flags=re.IGNORECASE)
+        if match is not None:
+            boundary = match.group(1)
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode("utf-8")
+
+
+def body_bytes(request: cs.Request) -> bytes:
+    """The bytes the request body puts on the wire (empty when there is none)."""
+    body = request.body
+    if body is None:
+        return b""
+    if body.kind is cs.BodyKind.FORM_DATA:
+        content_type = request.headers_view.get("Content-Type")
+        return _multipart(body.fields, content_type)
+    return body.content.encode("utf-8")
+
+
+def wire_headers(
+    request: cs.Request, body: bytes, extra: Iterable[tuple[str, str]] = ()
+) -> HeaderLines:
+    """``Host``, the request's header lines in order, ``extra``, then ``Content-Length``.
+
+    ``Host`` and ``Content-Length`` are only added when the request does not carry them.
+    """
+    lines: HeaderLines = []
+    names = {name.lower() for name, _ in request.headers}
+    extra = list(extra)
+    names.update(name.lower() for name, _ in extra)
+    if "host" not in names:
+        lines.append(("Host", host_header(request.url)))
+    lines.extend(request.headers)
+    lines.extend(extra)
+    if (body or request.method in ("POST", "PUT", "PATCH")) and "content-length" not in names:
+        lines.append(("Content-Length", str(len(body))))
+    return lines
+
+
+def parse_status_line(status: str) -> int:
+    """The status code of a WSGI status string such as ``"200 OK"``.
+
+    :raises cs.AdapterError: not three digits followed by a space (PEP 3333).
+    """
+    code, _, _ = status.partition(" ")
+    if len(code) != 3 or not code.isdigit():
+        raise cs.AdapterError(f"malformed status {status!r} (PEP 3333 wants e.g. '200 OK')")
+    return int(code)
+
+
+def to_response(
+    status: int, headers: Iterable[tuple[str | bytes, str | bytes]], body: bytes
+) -> cs.Response:
+    """A :class:`~corsspec.Response` with the header lines exactly as given.
+
+    Bytes are isomorphic-decoded (each byte becomes one code point), so nothing a server
+    sends is lost or normalised.
+
+    :raises cs.AdapterError: a status outside 100-999.
+    """
+    if not 100 <= status <= 999:
+        raise cs.AdapterError(f"the server answered with status {status}, not 100-999")
+    lines = [
+        (
+            name.decode("latin-1") if isinstance(name, bytes) else name,
+            value.decode("latin-1") if isinstance(value, bytes) else value,
+        )
+        for name, value in headers
+    ]
+    text = body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
+    return cs.Response(status=status, headers=tuple(lines), body=text)

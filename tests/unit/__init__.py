@@ -1,0 +1,1 @@
+"""Unit tables: one file per core module, one table per Fetch definition."""
