@@ -11,6 +11,8 @@ The public API (everything here is importable from ``corsspec``)::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._version import __version__
 from .browsers import (
     ALL_BROWSERS,
@@ -54,9 +56,11 @@ from .model import (
     ResponseType,
 )
 from .origins import URL, Origin, parse_origin, parse_url
-from .policy import Policy, PolicyProblem, ProblemCode
 from .preflight import needs_preflight, preflight_request, unsafe_header_names
 from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
+
+if TYPE_CHECKING:
+    from .policy import Policy, PolicyProblem, ProblemCode
 
 __all__ = [
     "ALL_BROWSERS",
@@ -121,3 +125,16 @@ __all__ = [
 
 def __dir__() -> list[str]:
     return __all__
+
+
+# The server-side policy model is loaded on first use, so that `import corsspec` stays
+# cheap for tools that only evaluate requests.
+_LAZY = {"Policy", "PolicyProblem", "ProblemCode"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from . import policy  # noqa: PLC0415 - deferred for import time
+
+        return getattr(policy, name)
+    raise AttributeError(f"module 'corsspec' has no attribute {name!r}")

@@ -22,6 +22,12 @@ __all__ = [
     "normalize_header_value",
 ]
 
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 # RFC 9110 section 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" /
 # "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA.  A token is 1*tchar.
 _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")

@@ -111,8 +111,9 @@ class BrowserProfile:
     #: Whether Access-Control-Expose-Headers is read item by item, so a ``*`` before an
     #: invalid item still exposes everything (Fetch: the whole list fails to parse).
     expose_wildcard_short_circuits: bool = False
-    #: Whether only several Access-Control-Allow-Origin *lines* count as "multiple"
-    #: (a single line with a comma is then a mismatch). Affects the reason code only.
+    #: Whether only several Access-Control-Allow-Origin *lines* count as "multiple", and
+    #: every other wrong value (a comma list on one line, an unparsable value) is a
+    #: mismatch, as Firefox names them. Affects the reason code only.
     acao_multiple_counts_lines: bool = False
 
     # -- Request headers --------------------------------------------------------
@@ -156,7 +157,7 @@ class BrowserProfile:
     max_cacheable_url_length: int | None = None
     #: Methods a cache lookup never needs to find (Fetch: the CORS-safelisted ones,
     #: unless the use-CORS-preflight flag is set).
-    cache_exempt_methods: frozenset[str] = frozenset({"GET", "HEAD", "POST"})
+    cache_exempt_methods: tuple[str, ...] = ("GET", "HEAD", "POST")
     #: Whether ``cache_exempt_methods`` are exempt even for a forced preflight.
     cache_exempt_when_forced: bool = False
     #: Whether a lookup first needs a cached result for the resource at all (engines
@@ -170,6 +171,9 @@ class BrowserProfile:
     max_redirects: int = 20
     #: Fetch: HTTP-redirect fetch step 13, Authorization removed on cross-origin redirects.
     strips_authorization_on_cross_origin_redirect: bool = True
+    #: Whether redirect mode "error" fails only for a 3xx *with* a Location header, a 3xx
+    #: without one being a final response (Fetch: any redirect status fails).
+    error_mode_needs_location: bool = False
     #: Whether a request that needed a preflight is preflighted again on every redirect
     #: hop, even when the new hop would not need one (e.g. after 303 turns it into GET).
     preflight_sticky_across_redirects: bool = False
@@ -245,6 +249,10 @@ CHROMIUM = BrowserProfile(
     # Safelisted methods pass the cached result's method check even when forced
     # (recorded: cur-cache-forced-preflight-xhr).
     cache_exempt_when_forced=True,
+    # A 3xx without Location is a final response in redirect mode "error" (recorded:
+    # cur-redirect-error-302-no-location; mode "manual" still gives an opaque-redirect,
+    # cur-redirect-manual-301-no-location).
+    error_mode_needs_location=True,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -283,7 +291,7 @@ FIREFOX = BrowserProfile(
     cache_key_includes_credentials=True,
     cache_wildcard=CacheWildcard.NEVER,
     clear_cache_on_actual_failure=True,
-    cache_exempt_methods=frozenset({"GET", "POST"}),
+    cache_exempt_methods=("GET", "POST"),
     cache_exempt_when_forced=True,
     # Recorded: cur-redirect-put-303 (preflight again after 303),
     # cur-redirect-after-preflight-cross-origin-bad-acao (preflight Origin not null).
@@ -340,6 +348,9 @@ WEBKIT = BrowserProfile(
     cache_lookup_needs_entry=True,
     # Recorded: cur-cache-forced-preflight-xhr (forced POST served from the cache).
     cache_exempt_when_forced=True,
+    # A 3xx without Location is a final response in redirect mode "error" (recorded:
+    # cur-redirect-error-302-no-location).
+    error_mode_needs_location=True,
 )
 
 #: The three browser profiles, in a fixed order.

@@ -12,6 +12,7 @@ Engines differ in how they key, merge, and match entries; those differences are 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import attrs
@@ -29,7 +30,12 @@ def __dir__() -> list[str]:
 
 @attrs.frozen(kw_only=True)
 class CacheEntry:
-    """Fetch: cache entry. Exactly one of ``method`` and ``header`` is set."""
+    """Fetch: cache entry. At most one of ``method`` and ``header`` is set.
+
+    An entry with neither records that a preflight result exists for the resource at
+    all: engines that keep one result per resource (Chromium, WebKit, Firefox) answer
+    a lookup from it even when its method and header lists were empty.
+    """
 
     origin: str
     url: str
@@ -39,7 +45,7 @@ class CacheEntry:
     header: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class CacheKey:
     """What a lookup is keyed by: byte-serialized origin, URL, and credentials mode."""
 
@@ -57,6 +63,31 @@ def _wildcard_usable(entry: CacheEntry, credentialed: bool, profile: BrowserProf
     return False
 
 
+class _Summary:
+    """Expiry times of what the matching entries of one key vouch for."""
+
+    __slots__ = ("any_header_until", "any_method_until", "exists_until", "headers", "methods")
+
+    def __init__(self, entries: list[CacheEntry], key: CacheKey, profile: BrowserProfile) -> None:
+        self.exists_until = -1.0
+        self.any_method_until = -1.0
+        self.any_header_until = -1.0
+        self.methods: dict[str, float] = {}
+        self.headers: dict[str, float] = {}
+        for entry in entries:
+            until = entry.expires
+            self.exists_until = max(self.exists_until, until)
+            usable = _wildcard_usable(entry, key.credentialed, profile)
+            if entry.method is not None:
+                self.methods[entry.method] = max(self.methods.get(entry.method, -1.0), until)
+                if entry.method == "*" and usable:
+                    self.any_method_until = max(self.any_method_until, until)
+            elif entry.header is not None:
+                self.headers[entry.header] = max(self.headers.get(entry.header, -1.0), until)
+                if entry.header == "*" and usable:
+                    self.any_header_until = max(self.any_header_until, until)
+
+
 @attrs.frozen(kw_only=True)
 class PreflightCache:
     """An immutable CORS-preflight cache shared by the evaluations of one browser session."""
@@ -66,13 +97,22 @@ class PreflightCache:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @functools.cached_property
+    def _by_resource(self) -> dict[tuple[str, str], tuple[CacheEntry, ...]]:
+        # Entries grouped by (origin, URL): a lookup only looks at its own resource.
+        groups: dict[tuple[str, str], list[CacheEntry]] = {}
+        for entry in self.entries:
+            groups.setdefault((entry.origin, entry.url), []).append(entry)
+        return {key: tuple(group) for key, group in groups.items()}
+
     def _matching(self, key: CacheKey, now: float, profile: BrowserProfile) -> list[CacheEntry]:
         """Fetch: cache entry match (key, origin, URL, credentials), unexpired only."""
-        origin, url, credentialed = key.origin, key.url, key.credentialed
+        candidates = self._by_resource.get((key.origin, key.url), ())
+        credentialed = key.credentialed
         by_credentials = profile.cache_key_includes_credentials
         out = []
-        for entry in self.entries:
-            if entry.origin != origin or entry.url != url or entry.expires <= now:
+        for entry in candidates:
+            if entry.expires <= now:
                 continue
             if by_credentials:
                 if entry.credentials != credentialed:
@@ -121,6 +161,58 @@ class PreflightCache:
             ):
                 return True
         return False
+
+    @functools.cached_property
+    def _summaries(self) -> dict[tuple[CacheKey, BrowserProfile], _Summary]:
+        # Per (key, profile): when each method/header stops being vouched for. The cache
+        # is immutable, so this is computed once per key and then only read.
+        return {}
+
+    def _summary(self, key: CacheKey, profile: BrowserProfile) -> _Summary:
+        memo = self._summaries
+        summary = memo.get((key, profile))
+        if summary is None:
+            summary = memo[(key, profile)] = _Summary(
+                self._matching(key, float("-inf"), profile), key, profile
+            )
+        return summary
+
+    def vouches_for(
+        self,
+        key: CacheKey,
+        *,
+        method: str,
+        method_exempt: bool,
+        header_names: Iterable[str],
+        now: float,
+        profile: BrowserProfile,
+    ) -> bool:
+        """Fetch: HTTP fetch step 2.1 — whether the cache makes a preflight unnecessary.
+
+        True when the method is exempt (``method_exempt``) or has a method cache entry
+        match, and every name in ``header_names`` has a header-name cache entry match;
+        engines that keep one result per resource first need that result to exist.
+        """
+        summary = self._summary(key, profile)
+        if summary.exists_until <= now and (profile.cache_lookup_needs_entry or not method_exempt):
+            return False
+        if not (
+            method_exempt
+            or summary.methods.get(method, -1.0) > now
+            or summary.any_method_until > now
+        ):
+            return False
+        covers_authorization = profile.cache_wildcard_covers_authorization
+        headers = summary.headers
+        wildcard = summary.any_header_until > now
+        return all(
+            headers.get(name, -1.0) > now
+            or (
+                wildcard
+                and (name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES or covers_authorization)
+            )
+            for name in header_names
+        )
 
     def clear(self, key: CacheKey) -> PreflightCache:
         """Fetch: clear cache entries (every entry for this origin and URL)."""

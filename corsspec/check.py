@@ -47,6 +47,9 @@ def _acao_failure(
         return ReasonCode.ACAO_WILDCARD_WITH_CREDENTIALS
     if lines > 1 or (not multiple_counts_lines and ("," in value or " " in value)):
         return ReasonCode.ACAO_MULTIPLE
+    if multiple_counts_lines:
+        # Firefox has no "invalid value" class: anything else does not match.
+        return ReasonCode.ACAO_MISMATCH
     if value != "null" and (value == "*" or try_parse_url(value) is None):
         return ReasonCode.ACAO_INVALID
     return ReasonCode.ACAO_MISMATCH

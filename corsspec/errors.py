@@ -97,6 +97,7 @@ class ScriptProblem(enum.Enum):
     STREAM_BODY_REQUIRES_CORS_OR_SAME_ORIGIN = "stream-body-requires-cors-or-same-origin"
     STREAM_BODY_REQUIRES_HALF_DUPLEX = "stream-body-requires-half-duplex"
     STREAM_BODY_NOT_SUPPORTED = "stream-body-not-supported"
+    URL_HAS_CREDENTIALS = "url-has-credentials"
 
 
 class CorsspecError(Exception):

@@ -649,7 +649,7 @@ def _message_key(
     """Pick the table row; a few engines word one corsspec code two ways."""
     code = reason.code
     if code is _R.ACAO_MULTIPLE and evaluation.responses:
-        lines = evaluation.responses[-1].index.get(ACAO, [])
+        lines = evaluation.responses[-1].index.get(ACAO, ())
         # Firefox counts header lines; one line with a comma "does not match".
         if family is _F and len(lines) <= 1:
             return (family, _R.ACAO_MISMATCH)

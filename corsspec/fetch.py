@@ -72,6 +72,10 @@ class Server(Protocol):
 #: What :func:`evaluate` accepts as a server.
 ServerLike: TypeAlias = "Server | Callable[[Request], Response]"
 
+# Notes without detail are immutable constants: no need to build them per evaluation.
+_CACHE_HIT = Note(code=NoteCode.PREFLIGHT_CACHE_HIT)
+_OPAQUE = Note(code=NoteCode.OPAQUE_RESPONSE)
+
 #: What a server without an OPTIONS handler typically answers a preflight with.
 _NO_OPTIONS_HANDLER = Response(status=405)
 
@@ -181,6 +185,14 @@ def _responder(server: object) -> Callable[[Request], Response]:
     )
 
 
+def _data_response(url: URL) -> Response:
+    """Fetch: scheme fetch for ``data:`` — 200 with the URL's MIME type, no server."""
+    mime = url.path.split(",", 1)[0].strip()
+    if mime.lower().endswith(";base64"):
+        mime = mime[: -len(";base64")]
+    return Response(status=200, headers=(("Content-Type", mime or "text/plain;charset=US-ASCII"),))
+
+
 def _redirect_tainted(origin: Origin, url_list: list[URL]) -> bool:
     """Fetch: request's redirect-taint is not "same-origin" (cross-origin hop away from origin)."""
     for previous, following in itertools.pairwise(url_list):
@@ -209,11 +221,20 @@ class _Plan:
     immutable, so re-evaluating it against other servers reuses this work.
     """
 
-    __slots__ = ("body", "forced", "has_authorization", "notes", "prepared", "wire")
+    __slots__ = (
+        "body",
+        "credentialed",
+        "first_hop",
+        "forced",
+        "has_authorization",
+        "notes",
+        "prepared",
+    )
 
     def __init__(self, request: Request, profile: BrowserProfile) -> None:
         body = effective_body(request, profile)
         self.body = body
+        self.credentialed = request.credentialed
         self.forced = uses_cors_preflight_flag(request, body)
         self.prepared = prepare_headers(
             request.headers,
@@ -232,8 +253,8 @@ class _Plan:
         if self.forced:
             notes.append(Note(code=NoteCode.PREFLIGHT_FORCED))
         self.notes = tuple(notes)
-        #: Wire requests already built for the first hop, by (kind, Origin value).
-        self.wire: dict[tuple[str, str | None], Request] = {}
+        #: Main fetch's decisions for the first hop (built on first use).
+        self.first_hop: _Hop | None = None
 
 
 def _plan(request: Request, profile: BrowserProfile) -> _Plan:
@@ -251,7 +272,7 @@ class _Run:
 
     def __init__(self, cache: PreflightCache | None, notes: tuple[Note, ...]) -> None:
         self.cache = cache
-        self.notes: list[Note] = list(notes)
+        self.notes: tuple[Note, ...] = notes
         self.sent: list[Request] = []
         self.responses: list[Response] = []
 
@@ -281,12 +302,12 @@ class _Run:
         if reason is None and response is not None and rtype is not None:
             if rtype is ResponseType.OPAQUE or rtype is ResponseType.OPAQUE_REDIRECT:
                 status = 0
-                self.notes.append(Note(code=NoteCode.OPAQUE_RESPONSE))
+                self.notes += (_OPAQUE,)
             else:
                 status = response.status
                 visible, expose_notes = _visible(response, rtype, request.credentialed, profile)
                 if expose_notes:
-                    self.notes.extend(expose_notes)
+                    self.notes += expose_notes
         return Evaluation(
             reason=reason,
             request=request,
@@ -294,7 +315,7 @@ class _Run:
             response_type=rtype if reason is None else None,
             status=status,
             visible_headers=visible,
-            notes=tuple(self.notes),
+            notes=self.notes,
             sent=tuple(self.sent),
             responses=tuple(self.responses),
             cache=self.cache,
@@ -319,6 +340,135 @@ def _visible(
     return result
 
 
+class _Hop:
+    """Main fetch's decisions for one hop, and the requests it puts on the wire.
+
+    Built by :func:`_hop`; the first hop's is kept in the request's plan, since it
+    depends only on the request and the profile.
+    """
+
+    __slots__ = (
+        "cache_key",
+        "method",
+        "origin_value",
+        "pf_has_authorization",
+        "pf_unsafe",
+        "preflight",
+        "preflight_path",
+        "reason",
+        "serialized",
+        "tainting",
+        "wire",
+    )
+
+    def __init__(self) -> None:
+        self.tainting: ResponseType | None = None
+        self.reason: Reason | None = None
+        self.preflight_path = False
+        self.serialized = ""
+        self.origin_value: str | None = None
+        self.cache_key: CacheKey | None = None
+        self.wire: Request | None = None
+        self.preflight: Request | None = None
+        self.method = ""
+        self.pf_unsafe: tuple[str, ...] = ()
+        self.pf_has_authorization = False
+
+
+def _hop(
+    request: Request,
+    profile: BrowserProfile,
+    *,
+    url_list: list[URL],
+    tainting: ResponseType | None,
+    method: str,
+    headers: HeaderPairs,
+    body: Body | None,
+    adds_accept: bool,
+    forced: bool,
+    pf_unsafe: tuple[str, ...],
+    pf_has_authorization: bool,
+    preflighted: bool,
+    last_origin_value: str | None,
+) -> _Hop:
+    """Fetch: main fetch step 12 for the current URL, then the requests it sends.
+
+    ``pf_unsafe``/``pf_has_authorization`` are what a preflight on this hop lists and
+    requires; ``preflighted`` whether an earlier hop was on the preflight path.
+    """
+    hop = _Hop()
+    hop.method = method
+    hop.pf_unsafe = pf_unsafe
+    hop.pf_has_authorization = pf_has_authorization
+    origin = request.origin
+    current = url_list[-1]
+    tainted = len(url_list) > 1 and _redirect_tainted(origin, url_list)
+    hop.serialized = serialized = "null" if tainted else origin.serialize()
+
+    # Main fetch step 12: choose the response tainting.
+    if (tainting in (None, ResponseType.BASIC) and origin.same_origin(current.origin)) or (
+        current.scheme == "data" and len(url_list) == 1
+    ):
+        hop.tainting = ResponseType.BASIC
+    elif request.mode is Mode.SAME_ORIGIN:
+        hop.reason = Reason(
+            code=ReasonCode.DISALLOWED_BY_MODE, stage=Stage.REQUEST, url=current.serialize()
+        )
+        return hop
+    elif request.mode is Mode.NO_CORS:
+        if request.redirect is not RedirectMode.FOLLOW:
+            hop.reason = Reason(
+                code=ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW,
+                stage=Stage.REQUEST,
+                value=request.redirect.value,
+            )
+            return hop
+        hop.tainting = ResponseType.OPAQUE
+    elif current.scheme != "http" and current.scheme != "https":
+        hop.reason = Reason(
+            code=ReasonCode.CORS_DISABLED_SCHEME, stage=Stage.REQUEST, value=current.scheme
+        )
+        return hop
+    else:
+        hop.tainting = ResponseType.CORS
+        hop.preflight_path = (
+            forced
+            or method not in CORS_SAFELISTED_METHODS
+            or bool(pf_unsafe)
+            or (preflighted and profile.preflight_sticky_across_redirects)
+        )
+
+    if hop.preflight_path:
+        pf_origin = origin.serialize() if profile.preflight_ignores_redirect_taint else serialized
+        hop.cache_key = CacheKey(
+            origin=pf_origin, url=current.href, credentialed=request.credentialed
+        )
+        hop.preflight = build_preflight(
+            current, request, method=method, unsafe_names=pf_unsafe, origin_header=pf_origin
+        )
+
+    # HTTP-network-or-cache fetch: append the Origin header (Fetch: append a request
+    # `Origin` header).
+    origin_value = _origin_header(request, hop.tainting, method, serialized, current)
+    if origin_value is None and profile.keeps_origin_header_on_redirect:
+        origin_value = last_origin_value
+    hop.origin_value = origin_value
+    wire_headers = list(headers)
+    if adds_accept:
+        wire_headers.append(("Accept", "*/*"))
+    if origin_value is not None:
+        wire_headers.append(("Origin", origin_value))
+    hop.wire = wire_request(
+        method=method,
+        url=current,
+        origin=origin,
+        headers=tuple(wire_headers),
+        like=request,
+        body=body,
+    )
+    return hop
+
+
 def evaluate(
     request: Request,
     server: ServerLike | Exchange,
@@ -337,145 +487,86 @@ def evaluate(
     Never raises because of what the server answered.
 
     :raises InvalidRequestError: ``server`` is not a server, or returned a non-Response.
+    :raises ScriptError: this engine throws synchronously for the request (e.g. WebKit
+        and a ReadableStream body).
     """
     respond = _responder(server)
     profile = browser
     plan = _plan(request, profile)
     run = _Run(cache, plan.notes)
-    origin = request.origin
-    credentialed = request.credentialed
-    forced = plan.forced
-    method = request.method
-    body = plan.body
-    headers: HeaderPairs = plan.prepared.headers
-    adds_accept = plan.prepared.adds_accept
-    has_authorization = plan.has_authorization
-    unsafe = plan.prepared.unsafe_names
-    # What the next preflight lists and requires; differs from the wire headers only
-    # for an engine that keeps a stripped Authorization in its preflight.
-    pf_unsafe, pf_has_authorization = unsafe, has_authorization
-    url_list: list[URL] = [request.url]
-    tainting: ResponseType | None = None
-    redirects = 0
-    preflighted = False
-    last_origin_value: str | None = None
+    credentialed = plan.credentialed
+    hop = plan.first_hop
+    if hop is None:
+        hop = plan.first_hop = _hop(
+            request,
+            profile,
+            url_list=[request.url],
+            tainting=None,
+            method=request.method,
+            headers=plan.prepared.headers,
+            body=plan.body,
+            adds_accept=plan.prepared.adds_accept,
+            forced=plan.forced,
+            pf_unsafe=plan.prepared.unsafe_names,
+            pf_has_authorization=plan.has_authorization,
+            preflighted=False,
+            last_origin_value=None,
+        )
+    follow: _Follow | None = None  # redirect bookkeeping, created on the first redirect
 
     while True:
-        current = url_list[-1]
-        first_hop = len(url_list) == 1
-        tainted = not first_hop and _redirect_tainted(origin, url_list)
-        serialized = "null" if tainted else origin.serialize()
-        preflight_path = False
-
-        # Main fetch step 12: choose the response tainting.
-        if tainting in (None, ResponseType.BASIC) and origin.same_origin(current.origin):
-            tainting = ResponseType.BASIC
-        elif request.mode is Mode.SAME_ORIGIN:
-            reason = Reason(
-                code=ReasonCode.DISALLOWED_BY_MODE, stage=Stage.REQUEST, url=current.serialize()
-            )
-            return run.finish(request, profile, reason)
-        elif request.mode is Mode.NO_CORS:
-            if request.redirect is not RedirectMode.FOLLOW:
-                reason = Reason(
-                    code=ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW,
-                    stage=Stage.REQUEST,
-                    value=request.redirect.value,
-                )
-                return run.finish(request, profile, reason)
-            tainting = ResponseType.OPAQUE
-        elif current.scheme != "http" and current.scheme != "https":
-            reason = Reason(
-                code=ReasonCode.CORS_DISABLED_SCHEME, stage=Stage.REQUEST, value=current.scheme
-            )
-            return run.finish(request, profile, reason)
-        else:
-            tainting = ResponseType.CORS
-            preflight_path = (
-                forced
-                or method not in CORS_SAFELISTED_METHODS
-                or bool(pf_unsafe)
-                or (preflighted and profile.preflight_sticky_across_redirects)
-            )
-
-        cache_key: CacheKey | None = None
-        if preflight_path:
-            preflighted = True
-            cache_key = CacheKey(
-                origin=origin.serialize()
-                if profile.preflight_ignores_redirect_taint
-                else serialized,
-                url=current.href,
-                credentialed=credentialed,
-            )
+        if hop.reason is not None:
+            return run.finish(request, profile, hop.reason)
+        tainting = hop.tainting
+        if hop.preflight_path:
             # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
             pf_reason = _maybe_preflight(
                 run,
                 respond,
-                request,
                 profile,
-                plan=plan if first_hop else None,
-                method=method,
-                has_authorization=pf_has_authorization,
-                unsafe=pf_unsafe,
-                forced=forced,
+                hop,
+                forced=plan.forced,
                 credentialed=credentialed,
-                key=cache_key,
-                current=current,
                 now=now,
             )
             if pf_reason is not None:
                 return run.finish(request, profile, pf_reason)
 
-        # HTTP-network-or-cache fetch: append the Origin header (Fetch: append a request
-        # `Origin` header), then send the request.
-        origin_value = _origin_header(request, tainting, method, serialized, current)
-        if origin_value is None and profile.keeps_origin_header_on_redirect:
-            origin_value = last_origin_value
-        last_origin_value = origin_value
-        wire = plan.wire.get(("actual", origin_value)) if first_hop else None
-        if wire is None:
-            wire_headers = list(headers)
-            if adds_accept:
-                wire_headers.append(("Accept", "*/*"))
-            if origin_value is not None:
-                wire_headers.append(("Origin", origin_value))
-            wire = wire_request(
-                method=method,
-                url=current,
-                origin=origin,
-                headers=tuple(wire_headers),
-                like=request,
-                body=body,
-            )
-            if first_hop:
-                plan.wire[("actual", origin_value)] = wire
+        wire = hop.wire
+        assert wire is not None  # precondition: built for every hop without a reason
+        if wire.url.scheme == "data":
+            # Main fetch step 12.2 / scheme fetch: a data: URL answers itself.
+            return run.finish(request, profile, None, _data_response(wire.url), tainting)
         response = run.send(respond, wire)
         is_redirect = response.status in REDIRECT_STATUSES
-        location = _location(response, current) if is_redirect else None
+        location = _location(response, wire.url) if is_redirect else None
 
         # HTTP fetch step 4: the CORS check, on every response including redirects.
         if tainting is ResponseType.CORS:
             failure = cors_check(
                 response.index,
-                origin=serialized,
+                origin=hop.serialized,
                 credentialed=credentialed,
                 stage=Stage.REDIRECT if location else Stage.ACTUAL,
                 multiple_counts_lines=profile.acao_multiple_counts_lines,
             )
             if failure is not None:
                 if (
-                    cache_key is not None
+                    hop.cache_key is not None
                     and run.cache is not None
                     and profile.clear_cache_on_actual_failure
                 ):
-                    run.cache = run.cache.clear(cache_key)
+                    run.cache = run.cache.clear(hop.cache_key)
                 return run.finish(request, profile, failure)
 
-        if location is None:
-            # Not a redirect (or a 3xx without Location, which is final).
+        if not is_redirect or (
+            location is None
+            and profile.error_mode_needs_location
+            and request.redirect is RedirectMode.ERROR
+        ):
+            # Not a redirect (some engines let a 3xx without Location through "error").
             return run.finish(request, profile, None, response, tainting)
-        # HTTP fetch step 5: redirect mode.
+        # HTTP fetch step 6: the redirect mode decides, for every redirect status.
         if request.redirect is RedirectMode.ERROR:
             reason = Reason(
                 code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT, status=response.status
@@ -483,58 +574,131 @@ def evaluate(
             return run.finish(request, profile, reason)
         if request.redirect is RedirectMode.MANUAL:
             return run.finish(request, profile, None, response, ResponseType.OPAQUE_REDIRECT)
-
-        # HTTP-redirect fetch.
-        step_reason = _redirect_failure(
-            request, location, response, redirects, tainting, profile, body
-        )
+        if location is None:
+            # HTTP-redirect fetch step 1: no location URL, the response is returned.
+            return run.finish(request, profile, None, response, tainting)
+        if follow is None:
+            follow = _Follow(request, plan)
+        step_reason = follow.redirect(run, hop, response, location, profile)
         if step_reason is not None:
             return run.finish(request, profile, step_reason)
-        assert isinstance(location, URL)
-        redirects += 1
-        run.notes.append(Note(code=NoteCode.REDIRECTED, detail=location.serialize()))
+        hop = follow.next_hop(hop, profile)
+
+
+class _Follow:
+    """What changes from hop to hop while redirects are followed (Fetch: HTTP-redirect fetch)."""
+
+    __slots__ = (
+        "body",
+        "has_authorization",
+        "headers",
+        "method",
+        "plan",
+        "preflighted",
+        "redirects",
+        "request",
+        "unsafe",
+        "url_list",
+    )
+
+    def __init__(self, request: Request, plan: _Plan) -> None:
+        self.request = request
+        self.plan = plan
+        self.method = request.method
+        self.body = plan.body
+        self.headers: HeaderPairs = plan.prepared.headers
+        self.has_authorization = plan.has_authorization
+        self.unsafe = plan.prepared.unsafe_names
+        self.url_list: list[URL] = [request.url]
+        self.redirects = 0
+        self.preflighted = False
+
+    def redirect(
+        self,
+        run: _Run,
+        hop: _Hop,
+        response: Response,
+        location: URL | bool,
+        profile: BrowserProfile,
+    ) -> Reason | None:
+        """HTTP-redirect fetch: check the redirect, then change the request for the next hop."""
+        request = self.request
+        reason = _redirect_failure(
+            request, location, response, self.redirects, hop.tainting, profile, self.body
+        )
+        if reason is not None:
+            return reason
+        assert isinstance(location, URL)  # _redirect_failure rejects the failure marker
+        current = self.url_list[-1]
+        self.redirects += 1
+        self.preflighted = self.preflighted or hop.preflight_path
+        run.notes += (Note(code=NoteCode.REDIRECTED, detail=location.serialize()),)
         # Step 12: 301/302 turn POST into GET; 303 turns anything but GET/HEAD into GET.
         status = response.status
+        method = self.method
         if (status in (301, 302) and method == "POST") or (
             status == 303 and method not in ("GET", "HEAD")
         ):
-            method = "GET"
-            body = None
-            headers = tuple(
-                (n, v) for n, v in headers if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
+            self.method = "GET"
+            self.body = None
+            self.headers = tuple(
+                (n, v)
+                for n, v in self.headers
+                if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
             )
-            run.notes.append(Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)))
+            run.notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
         elif (
             profile.rewrites_delete_to_get_on_cross_origin_redirect
             and method == "DELETE"
             and not current.origin.same_origin(location.origin)
         ):
             # Only the method changes; the request's headers stay (recorded: rnd-42-251).
-            method = "GET"
-            body = None
-            run.notes.append(Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)))
+            self.method = "GET"
+            self.body = None
+            run.notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
         # Step 13: Authorization does not follow a cross-origin redirect.
         if profile.strips_authorization_on_cross_origin_redirect and not current.origin.same_origin(
             location.origin
         ):
             stripped = tuple(
                 (n, v)
-                for n, v in headers
+                for n, v in self.headers
                 if byte_lowercase(n) not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
             )
-            if len(stripped) != len(headers):
-                run.notes.append(Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT))
-                headers = stripped
-                has_authorization = False
-        url_list.append(location)
-        if not tainted and _redirect_tainted(origin, url_list):
-            run.notes.append(Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL))
-        # Main fetch runs again: recompute what the next hop's preflight would list.
-        if headers is not plan.prepared.headers:
-            unsafe = _unsafe_names(headers, request, profile)
-        pf_unsafe, pf_has_authorization = unsafe, has_authorization
+            if len(stripped) != len(self.headers):
+                run.notes += (Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT),)
+                self.headers = stripped
+                self.has_authorization = False
+        origin = request.origin
+        was_tainted = _redirect_tainted(origin, self.url_list)
+        self.url_list.append(location)
+        if not was_tainted and _redirect_tainted(origin, self.url_list):
+            run.notes += (Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL),)
+        if self.headers is not self.plan.prepared.headers:
+            self.unsafe = _unsafe_names(self.headers, request, profile)
+        return None
+
+    def next_hop(self, hop: _Hop, profile: BrowserProfile) -> _Hop:
+        """Main fetch runs again for the new URL (Fetch: HTTP-redirect fetch, last step)."""
+        plan = self.plan
+        pf_unsafe, pf_has_authorization = self.unsafe, self.has_authorization
         if profile.preflight_lists_original_headers:
             pf_unsafe, pf_has_authorization = plan.prepared.unsafe_names, plan.has_authorization
+        return _hop(
+            self.request,
+            profile,
+            url_list=self.url_list,
+            tainting=hop.tainting,
+            method=self.method,
+            headers=self.headers,
+            body=self.body,
+            adds_accept=plan.prepared.adds_accept,
+            forced=plan.forced,
+            pf_unsafe=pf_unsafe,
+            pf_has_authorization=pf_has_authorization,
+            preflighted=self.preflighted,
+            last_origin_value=hop.origin_value,
+        )
 
 
 def _unsafe_names(
@@ -568,46 +732,39 @@ def _origin_header(
 def _maybe_preflight(
     run: _Run,
     respond: Callable[[Request], Response],
-    request: Request,
     profile: BrowserProfile,
+    hop: _Hop,
     *,
-    plan: _Plan | None,
-    method: str,
-    has_authorization: bool,
-    unsafe: tuple[str, ...],
     forced: bool,
     credentialed: bool,
-    key: CacheKey,
-    current: URL,
     now: float,
 ) -> Reason | None:
     """HTTP fetch step 2.1 and CORS-preflight fetch: consult the cache, maybe preflight."""
+    method, unsafe = hop.method, hop.pf_unsafe
     cache = run.cache
+    key = hop.cache_key
+    preflight = hop.preflight
+    # Precondition: _hop built both for a hop on the preflight path.
+    assert key is not None
+    assert preflight is not None
     if cache is not None:
         exempt = method in profile.cache_exempt_methods and (
             not forced or profile.cache_exempt_when_forced
         )
-        method_ok = (
-            exempt
-            and (
-                not profile.cache_lookup_needs_entry
-                or cache.has_entry(key, now=now, profile=profile)
-            )
-        ) or cache.method_match(method, key, now=now, profile=profile)
-        if method_ok and all(cache.header_match(n, key, now=now, profile=profile) for n in unsafe):
-            run.notes.append(Note(code=NoteCode.PREFLIGHT_CACHE_HIT))
+        if cache.vouches_for(
+            key,
+            method=method,
+            method_exempt=exempt,
+            header_names=unsafe,
+            now=now,
+            profile=profile,
+        ):
+            run.notes += (_CACHE_HIT,)
             return None
-    preflight = plan.wire.get(("preflight", key.origin)) if plan is not None else None
-    if preflight is None:
-        preflight = build_preflight(
-            current, request, method=method, unsafe_names=unsafe, origin_header=key.origin
-        )
-        if plan is not None:
-            plan.wire[("preflight", key.origin)] = preflight
     answer = run.send(respond, preflight)
     result = preflight_verdict(
         method=method,
-        has_authorization=has_authorization,
+        has_authorization=hop.pf_has_authorization,
         unsafe_names=unsafe,
         forced=forced,
         credentialed=credentialed,
@@ -621,12 +778,12 @@ def _maybe_preflight(
             run.cache = cache.clear(key)
         return result
     if result.notes:
-        run.notes.extend(result.notes)
+        run.notes += result.notes
     if cache is not None:
         if result.failure is not None and not profile.cache_stores_failed_preflight:
             run.cache = cache.clear(key)
         elif result.max_age is None or result.max_age <= 0:
-            run.notes.append(Note(code=NoteCode.PREFLIGHT_NOT_CACHED))
+            run.notes += (Note(code=NoteCode.PREFLIGHT_NOT_CACHED),)
             if profile.cache_replaces_entry or result.failure is not None:
                 run.cache = cache.clear(key)
         else:

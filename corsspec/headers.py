@@ -235,8 +235,19 @@ def sorted_lowercase_set(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({byte_lowercase(n) for n in names}))
 
 
+def _checked_names(names: Iterable[str]) -> list[str]:
+    given: object = names
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidHeaderError(given, None, HeaderProblem.NOT_A_PAIR)
+    items = list(given)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidHeaderError(item, None, HeaderProblem.NOT_A_STRING)
+    return items
+
+
 def _names_converter(names: Iterable[str]) -> frozenset[str]:
-    return frozenset(byte_lowercase(n) for n in names)
+    return frozenset(byte_lowercase(n) for n in _checked_names(names))
 
 
 @attrs.frozen(kw_only=True)
@@ -256,7 +267,7 @@ class HeaderNameSet:
         """Build from list items as a server sent them (``*`` becomes the wildcard)."""
         names: set[str] = set()
         wildcard = False
-        for item in items:
+        for item in _checked_names(items):
             if item == "*":
                 wildcard = True
             else:

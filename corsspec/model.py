@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 import attrs
@@ -148,6 +150,9 @@ def to_api(value: Api | Literal["fetch", "xhr"]) -> Api:
 
 def _blob_type(value: str) -> str:
     # File API: a Blob type outside U+0020-U+007E becomes "", otherwise it is lowercased.
+    text: object = value
+    if not isinstance(text, str):
+        raise InvalidRequestError("body type", text, RequestProblem.BAD_BODY, "a str")
     if any(not (0x20 <= ord(ch) <= 0x7E) for ch in value):
         return ""
     return value.lower()
@@ -162,6 +167,29 @@ class Body:
     type: str = ""
     fields: tuple[tuple[str, str], ...] = ()
 
+    def __attrs_post_init__(self) -> None:
+        # Callers may pass anything at run time; the annotations are not a check.
+        kind: object = self.kind
+        content: object = self.content
+        mime: object = self.type
+        fields: object = self.fields
+        if not isinstance(kind, BodyKind):
+            raise InvalidRequestError("body kind", kind, RequestProblem.BAD_BODY)
+        if not isinstance(content, str) or not isinstance(mime, str):
+            raise InvalidRequestError(
+                "body", (content, mime), RequestProblem.BAD_BODY, "content and type are str"
+            )
+        if not isinstance(fields, tuple) or not all(
+            isinstance(f, tuple) and len(f) == 2 and all(isinstance(x, str) for x in f)
+            for f in fields
+        ):
+            raise InvalidRequestError(
+                "body fields",
+                self.fields,
+                RequestProblem.BAD_BODY,
+                "a tuple of (name, value) str pairs",
+            )
+
     @classmethod
     def text(cls, content: str = "") -> Body:
         """A string body (``text/plain;charset=UTF-8``)."""
@@ -175,7 +203,11 @@ class Body:
     @classmethod
     def form_data(cls, fields: tuple[tuple[str, str], ...] = ()) -> Body:
         """``FormData`` (``multipart/form-data; boundary=...``)."""
-        return cls(kind=BodyKind.FORM_DATA, fields=tuple(fields))
+        try:
+            pairs = tuple(tuple(field) for field in fields)
+        except TypeError:
+            raise InvalidRequestError("body fields", fields, RequestProblem.BAD_BODY) from None
+        return cls(kind=BodyKind.FORM_DATA, fields=pairs)  # type: ignore[arg-type]
 
     @classmethod
     def blob(cls, content: str = "", type: str = "") -> Body:
@@ -275,6 +307,18 @@ def validate_script_headers(pairs: HeaderPairs) -> None:
             )
 
 
+def to_body(value: Body | None) -> Body | None:
+    """Converter for ``Request.body``: a :class:`Body` or None.
+
+    :raises InvalidRequestError: anything else (use the ``Body.*`` factories).
+    """
+    if value is None or isinstance(value, Body):
+        return value
+    raise InvalidRequestError(
+        "body", value, RequestProblem.BAD_BODY, "use Body.text(...), Body.blob(...), ..."
+    )
+
+
 def _to_url(value: URL | str) -> URL:
     return parse_url(value)
 
@@ -305,7 +349,7 @@ class Request:
         default=Credentials.SAME_ORIGIN, converter=to_credentials
     )
     redirect: RedirectMode = attrs.field(default=RedirectMode.FOLLOW, converter=to_redirect)
-    body: Body | None = None
+    body: Body | None = attrs.field(default=None, converter=to_body)
     api: Api = attrs.field(default=Api.FETCH, converter=to_api)
     upload_listener: bool = False
 
@@ -341,6 +385,13 @@ class Request:
                 BodyKind.DOCUMENT_XML,
             ):
                 raise InvalidRequestError("body", self.body.kind.value, RequestProblem.XHR_ONLY)
+        if self.api is Api.FETCH and self.url.includes_credentials:
+            # Fetch: new Request() step 5.4 — a URL with a username or password throws.
+            raise ScriptError(
+                ScriptProblem.URL_HAS_CREDENTIALS,
+                self.url.serialize(),
+                "fetch() refuses URLs with a username or password",
+            )
         if self.mode is Mode.NO_CORS and not is_cors_safelisted_method(self.method):
             raise ScriptError(
                 ScriptProblem.NO_CORS_METHOD_NOT_SAFELISTED,
@@ -402,12 +453,15 @@ class Response:
     body: str = ""
 
     @functools.cached_property
-    def index(self) -> dict[str, list[str]]:
-        """Values by byte-lowercased name, as an HTTP parser hands them on (OWS trimmed)."""
+    def index(self) -> Mapping[str, tuple[str, ...]]:
+        """Values by byte-lowercased name, as an HTTP parser hands them on (OWS trimmed).
+
+        Read-only, like the response it describes.
+        """
         trimmed = tuple(
             (n.strip(HTTP_TAB_OR_SPACE), v.strip(HTTP_TAB_OR_SPACE)) for n, v in self.headers
         )
-        return index_headers(trimmed)
+        return MappingProxyType({k: tuple(v) for k, v in index_headers(trimmed).items()})
 
     @functools.cached_property
     def headers_view(self) -> CIMultiDictProxy[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import unicodedata
 import urllib.parse
 
 import attrs
@@ -68,9 +69,12 @@ class Origin:
 
     def same_origin(self, other: Origin) -> bool:
         """HTML: same origin. Two opaque origins are never the same here (no identity kept)."""
+        if self is other:
+            return not self.opaque
         if self.opaque or other.opaque:
             return False
-        return (self.scheme, self.host, self.port) == (other.scheme, other.host, other.port)
+        # Serializations are cached and canonical, so comparing them compares the tuples.
+        return self._serialized == other._serialized
 
 
 #: An opaque origin (a sandboxed document, a ``data:`` page): serializes as ``null``.
@@ -169,19 +173,77 @@ def _canonical_host(host: str, *, value: object, for_origin: bool) -> str:
         raise fail("forbidden character in host")
     lowered = host.lower()
     if not lowered.isascii():
-        try:
-            lowered = lowered.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise fail("host is not a valid internationalized domain name") from None
+        converted = _domain_to_ascii(lowered)
+        if converted is None:
+            raise fail("host is not a valid internationalized domain name")
+        lowered = converted
     labels = lowered.split(".")
-    if labels and labels[-1] == "":
+    if len(labels) > 1 and labels[-1] == "":
         labels = labels[:-1]
-    if labels and all(label.isdigit() for label in labels):
-        try:
-            return str(ipaddress.IPv4Address(lowered.rstrip(".")))
-        except ValueError:
-            raise fail("bad IPv4 address") from None
+    if labels and _is_number(labels[-1]):
+        address = _parse_ipv4(labels)
+        if address is None:
+            raise fail("bad IPv4 address")
+        return address
     return lowered
+
+
+def _domain_to_ascii(domain: str) -> str | None:
+    """UTS #46 ToASCII, non-transitional (as the URL Standard uses it), for common input.
+
+    Each label is NFC-normalised and punycode-encoded; ``ß`` stays ``ß`` (so
+    ``faß.example`` is ``xn--fa-hia.example``), unlike IDNA 2003's mapping to ``ss``.
+    The full UTS #46 mapping table is not applied.
+    """
+    out = []
+    for label in unicodedata.normalize("NFC", domain).split("."):
+        if label.isascii():
+            out.append(label)
+            continue
+        try:
+            out.append("xn--" + label.encode("punycode").decode("ascii"))
+        except UnicodeError:
+            return None
+    return ".".join(out)
+
+
+def _is_number(label: str) -> bool:
+    """URL Standard: the "ends in a number" check for one label."""
+    if label.isascii() and label.isdigit():
+        return True
+    if label[:2] in ("0x", "0X"):
+        rest = label[2:]
+        return all(ch in "0123456789abcdefABCDEF" for ch in rest)
+    return False
+
+
+def _parse_ipv4(parts: list[str]) -> str | None:
+    """URL Standard: IPv4 parser (decimal, 0x hex and 0-prefixed octal parts, 1-4 parts)."""
+    if len(parts) > 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        if not part:
+            return None
+        base = 10
+        digits = part
+        if part[:2] in ("0x", "0X"):
+            base, digits = 16, part[2:]
+        elif len(part) > 1 and part[0] == "0":
+            base, digits = 8, part[1:]
+        if digits == "":
+            numbers.append(0)
+            continue
+        try:
+            numbers.append(int(digits, base))
+        except ValueError:
+            return None
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number * 256 ** (3 - index)
+    return str(ipaddress.IPv4Address(value))
 
 
 def _parse_port(raw: str, scheme: str, *, value: object, for_origin: bool) -> int | None:

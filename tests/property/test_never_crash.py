@@ -1,0 +1,298 @@
+"""Never crash (STYLE "Tests"): the server's data is judged, the caller's is validated.
+
+``evaluate`` returns an ``Evaluation`` for any server answer whatsoever. A constructor
+given any caller input either succeeds or raises a ``CorsspecError`` subclass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Any
+
+import pytest
+from hypothesis import Phase, example, given, settings
+from hypothesis import strategies as st
+
+import corsspec as cs
+from corsspec import headers as h
+from tests.property._common import ALL_PROFILES, check_invariants, profiles
+from tests.strategies import (
+    API_URL,
+    CORS_RESPONSE_HEADER_NAMES,
+    PAGE_ORIGIN,
+    Route,
+    RouteServer,
+    arbitrary_responses,
+    scenarios,
+)
+
+pytestmark = pytest.mark.property
+
+# --- evaluate never raises because of the server ------------------------------------------
+
+
+@given(scenarios(arbitrary_responses()), profiles())
+def test_evaluate_survives_arbitrary_servers(
+    scenario: tuple[cs.Request, RouteServer], browser: cs.BrowserProfile
+) -> None:
+    request, server = scenario
+    check_invariants(cs.evaluate(request, server, browser=browser))
+
+
+@given(
+    scenarios(arbitrary_responses()),
+    profiles(),
+    st.floats(min_value=0, max_value=1e9, allow_nan=False),
+)
+def test_evaluate_survives_arbitrary_servers_with_cache(
+    scenario: tuple[cs.Request, RouteServer], browser: cs.BrowserProfile, now: float
+) -> None:
+    request, server = scenario
+    first = cs.evaluate(request, server, browser=browser, cache=cs.PreflightCache(), now=now)
+    check_invariants(first)
+    assert first.cache is not None
+    second = cs.evaluate(request, server, browser=browser, cache=first.cache, now=now + 1)
+    check_invariants(second)
+
+
+_GARBAGE_VALUES = [
+    "",
+    " ",
+    ",",
+    '"',
+    "\\",
+    "\x00",
+    "\r\n",
+    "*, *",
+    "null, null",
+    "\u2603",
+    "\udc80",
+    "\xff" * 3,
+    "http://[",
+    "//",
+    "\t*\t",
+    "true, true",
+    "-" * 100,
+    "9" * 400,
+]
+
+
+@pytest.mark.parametrize("browser", ALL_PROFILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("value", _GARBAGE_VALUES, ids=repr)
+def test_every_cors_header_with_garbage(browser: cs.BrowserProfile, value: str) -> None:
+    headers = tuple((name, value) for name in CORS_RESPONSE_HEADER_NAMES)
+    for status in (200, 204, 302, 307, 404):
+        response = cs.Response(status=status, headers=headers)
+        for method in ("GET", "PUT"):
+            for credentials in ("omit", "include"):
+                req = cs.Request(
+                    method=method,
+                    url=API_URL,
+                    origin=PAGE_ORIGIN,
+                    credentials=credentials,
+                    headers=[("X-A", "1")],
+                )
+                ev = cs.evaluate(
+                    req,
+                    cs.Exchange(preflight=response, actual=response),
+                    browser=browser,
+                    cache=cs.PreflightCache(),
+                )
+                check_invariants(ev)
+
+
+def _bytes_server(pairs: tuple[tuple[bytes, bytes], ...]) -> cs.Exchange:
+    response = cs.Response(status=200, headers=pairs)
+    return cs.Exchange(preflight=response, actual=response)
+
+
+@given(
+    st.lists(st.tuples(st.binary(max_size=20), st.binary(max_size=40)), max_size=10),
+    profiles(),
+)
+@example(((b"Access-Control-Allow-Origin", b"\xff\xfe"),), cs.SPEC)
+@example(((b"\xc3\xa9", b"*"),), cs.CHROMIUM)
+def test_evaluate_survives_header_bytes(
+    pairs: list[tuple[bytes, bytes]], browser: cs.BrowserProfile
+) -> None:
+    req = cs.Request(method="PUT", url=API_URL, origin=PAGE_ORIGIN)
+    check_invariants(cs.evaluate(req, _bytes_server(tuple(pairs)), browser=browser))
+
+
+@pytest.mark.parametrize("browser", ALL_PROFILES, ids=lambda p: p.name)
+def test_ten_thousand_header_lines(browser: cs.BrowserProfile) -> None:
+    lines = [("Access-Control-Allow-Origin", PAGE_ORIGIN)]
+    lines += [(f"X-Junk-{i}", "v" * 20) for i in range(5_000)]
+    lines += [("Access-Control-Allow-Headers", f"x-h{i}") for i in range(2_500)]
+    lines += [("Access-Control-Expose-Headers", f"X-Junk-{i}") for i in range(2_499)]
+    assert len(lines) == 10_000
+    response = cs.Response(status=200, headers=lines)
+    req = cs.Request(method="PUT", url=API_URL, origin=PAGE_ORIGIN, headers=[("X-H7", "1")])
+    start = time.process_time()
+    ev = cs.evaluate(req, cs.Exchange(preflight=response, actual=response), browser=browser)
+    elapsed = time.process_time() - start
+    check_invariants(ev)
+    # ACAM is absent, so PUT is not allowed; the allow-list work still had to be done.
+    assert ev.reason is not None
+    assert ev.reason.code is cs.ReasonCode.METHOD_NOT_ALLOWED
+    assert elapsed < 5, f"10,000 header lines took {elapsed:.1f}s of CPU"
+
+
+@pytest.mark.parametrize("browser", ALL_PROFILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("status", [200, 302])
+def test_one_megabyte_values(browser: cs.BrowserProfile, status: int) -> None:
+    # Every CORS header (and Location, and an unrelated header) 1 MB long at once.
+    big = ("a, " * 350_000)[:1_000_000]
+    headers = [(name, big) for name in CORS_RESPONSE_HEADER_NAMES]
+    headers += [("Access-Control-Allow-Origin", "*"), ("X-Other", "\xff" * 1_000_000)]
+    response = cs.Response(status=status, headers=headers)
+    for method in ("GET", "PUT"):
+        req = cs.Request(method=method, url=API_URL, origin=PAGE_ORIGIN, headers=[("X-A", "1")])
+        start = time.process_time()
+        ev = cs.evaluate(req, cs.Exchange(preflight=response, actual=response), browser=browser)
+        elapsed = time.process_time() - start
+        check_invariants(ev)
+        assert elapsed < 5, f"1 MB values took {elapsed:.1f}s of CPU"
+
+
+# --- constructors: succeed or raise CorsspecError, nothing else ------------------------------
+
+# Expected failures (strict xfails) need no shrinking: the first counterexample will do.
+_NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
+
+_ANY_OBJECT = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.binary(max_size=30),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.tuples(st.text(max_size=5), st.integers()),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+    st.just(object()),
+)
+_ANY_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["https://app.example", "null", "http://[::1]:80", "https://a.example/x"]),
+)
+
+
+def _accepts_or_corsspec_error(build: Any, *args: object, **kwargs: object) -> None:
+    with contextlib.suppress(cs.CorsspecError):
+        build(*args, **kwargs)
+
+
+@given(
+    method=_ANY_TEXT,
+    url=_ANY_TEXT,
+    origin=_ANY_TEXT,
+    headers=st.lists(st.tuples(st.text(max_size=10), st.text(max_size=10)), max_size=3),
+    mode=_ANY_TEXT,
+    credentials=_ANY_TEXT,
+    redirect=_ANY_TEXT,
+    api=_ANY_TEXT,
+)
+@example(
+    method="CONNECT",
+    url="https://a.example/",
+    origin="https://b.example",
+    headers=[],
+    mode="cors",
+    credentials="include",
+    redirect="follow",
+    api="fetch",
+)
+def test_request_with_arbitrary_text(**kwargs: object) -> None:
+    _accepts_or_corsspec_error(cs.Request, **kwargs)
+
+
+@given(
+    field=st.sampled_from(
+        ["method", "url", "origin", "headers", "mode", "credentials", "redirect", "api"]
+    ),
+    value=_ANY_OBJECT,
+)
+def test_request_with_arbitrary_objects(field: str, value: object) -> None:
+    kwargs: dict[str, object] = {"url": API_URL, "origin": PAGE_ORIGIN, field: value}
+    _accepts_or_corsspec_error(cs.Request, **kwargs)
+
+
+@settings(phases=_NO_SHRINK)
+@given(value=_ANY_OBJECT.filter(lambda v: v is not None))
+def test_request_body_with_arbitrary_objects(value: object) -> None:
+    _accepts_or_corsspec_error(
+        cs.Request, url=API_URL, origin=PAGE_ORIGIN, method="POST", body=value
+    )
+
+
+@given(
+    status=st.one_of(st.integers(), _ANY_OBJECT),
+    headers=st.one_of(
+        _ANY_OBJECT, st.lists(st.tuples(st.binary(max_size=5), st.text(max_size=5)), max_size=3)
+    ),
+)
+def test_response_with_arbitrary_input(status: object, headers: object) -> None:
+    _accepts_or_corsspec_error(cs.Response, status=status, headers=headers)
+
+
+@given(value=st.one_of(_ANY_TEXT, _ANY_OBJECT))
+@example(value="http://\udc80")
+@example(value="http://" + "a" * 64 + "\xe9")
+@example(value="http://\u0661.\u0662")
+@example(value="https://[::1]x")
+def test_parse_origin_and_url(value: object) -> None:
+    _accepts_or_corsspec_error(cs.parse_origin, value)
+    _accepts_or_corsspec_error(cs.parse_url, value)
+
+
+@given(value=st.one_of(_ANY_TEXT, _ANY_OBJECT))
+def test_get_profile(value: object) -> None:
+    _accepts_or_corsspec_error(cs.get_profile, value)
+
+
+@given(content=st.text(max_size=10), type_=st.text(max_size=20))
+def test_body_factories_with_arbitrary_text(content: str, type_: str) -> None:
+    for factory in (cs.Body.text, cs.Body.url_search_params, cs.Body.bytes, cs.Body.stream):
+        factory(content)
+    cs.Body.blob(content, type_)
+
+
+@settings(phases=_NO_SHRINK)
+@given(type_=_ANY_OBJECT.filter(lambda v: not isinstance(v, str)))
+@example(type_=5)
+def test_body_blob_with_arbitrary_type(type_: object) -> None:
+    _accepts_or_corsspec_error(cs.Body.blob, "x", type_)
+
+
+@settings(phases=_NO_SHRINK)
+@given(value=_ANY_OBJECT.filter(lambda v: not isinstance(v, (str, list, dict, bytes))))
+@example(value=5)
+def test_header_name_set_with_arbitrary_input(value: object) -> None:
+    _accepts_or_corsspec_error(cs.HeaderNameSet, names=value)
+    _accepts_or_corsspec_error(cs.HeaderNameSet.from_items, [value])
+
+
+@given(st.text(max_size=60))
+def test_list_parsers_accept_any_text(value: str) -> None:
+    h.split_list_value(value)
+    h.extract_list_values({"x": [value]}, "x")
+    h.get_decode_split({"x": [value, value]}, "x")
+
+
+def test_evaluation_invariant_holds_for_synthetic_servers() -> None:
+    # A server that changes its answer per call (a real, flaky server) is still judged.
+    calls = {"n": 0}
+
+    def flaky(request: cs.Request) -> cs.Response:
+        calls["n"] += 1
+        if calls["n"] % 2:
+            return cs.Response(status=204, headers=[("Access-Control-Allow-Origin", "*")])
+        return cs.Response(status=500)
+
+    for browser in ALL_PROFILES:
+        req = cs.Request(method="PUT", url=API_URL, origin=PAGE_ORIGIN)
+        check_invariants(cs.evaluate(req, flaky, browser=browser))
+    server = RouteServer(routes=(Route(url=API_URL, actual=cs.Response()),))
+    check_invariants(cs.evaluate(cs.Request(url=API_URL, origin=PAGE_ORIGIN), server))
