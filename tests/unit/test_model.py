@@ -721,4 +721,4 @@ def test_xhr_url_with_credentials_is_accepted() -> None:
 def test_response_index_is_read_only() -> None:
     r = cs.Response(headers=[("Vary", "Origin")])
     with pytest.raises(TypeError):
-        r.index["access-control-allow-origin"] = ["*"]
+        r.index["access-control-allow-origin"] = ("*",)  # type: ignore[index]
