@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 import corsspec as cs
+from corsspec.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
 
 __all__ = [
     "CorsExchange",
@@ -66,33 +67,7 @@ def __dir__() -> list[str]:
 Pairs = tuple[tuple[str, str], ...]
 
 # Fetch: forbidden request-header names and prefixes. The browser sets these itself, so
-# they are never part of what script asked for. (Kept here because adapters use only
-# the public core API; tests check it equals corsspec.safelist's table.)
-FORBIDDEN_REQUEST_HEADER_NAMES = frozenset(
-    {
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    }
-)
+# they are never part of what script asked for.
 _FORBIDDEN_PREFIXES = ("proxy-", "sec-")
 # Headers a browser (or DevTools with "Disable cache" ticked) adds on its own. Kept only
 # when the recorded preflight lists them, which proves that script set them.

@@ -11,7 +11,6 @@ import pytest
 
 import corsspec as cs
 from corsspec.adapters.har import (
-    FORBIDDEN_REQUEST_HEADER_NAMES,
     UNRECORDED_VALUE,
     CorsExchange,
     HarError,
@@ -246,12 +245,6 @@ def test_request_from_a_raw_entry_mapping() -> None:
         str(request_from_har_entry(entry, origin=page, credentials="include").credentials.value)
         == "include"
     )
-
-
-def test_forbidden_table_matches_the_core() -> None:
-    from corsspec.safelist import FORBIDDEN_REQUEST_HEADER_NAMES as CORE
-
-    assert frozenset(CORE) == FORBIDDEN_REQUEST_HEADER_NAMES
 
 
 def test_explain_har_covers_every_exchange() -> None:
