@@ -581,6 +581,34 @@ def test_gateway_calls_the_adapter(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     code, out, _ = run(["gateway", str(spec_file), "--json"])
     assert code == 1
     assert json.loads(out) == {"routes": [], "exit_code": 1}
+
+
+def test_gateway_passes_lambda_sources_and_options(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[dict[str, object]] = []
+
+    def gateway_report(path: str, **options: object) -> _Report:
+        seen.append(options)
+        return _Report()
+
+    fake = types.ModuleType("corsspec.adapters.apigateway")
+    fake.gateway_report = gateway_report  # type: ignore[attr-defined]
+    _install_gateway(monkeypatch, fake)
+    spec_file = tmp_path / "template.yaml"
+    spec_file.write_text("Resources: {}\n", encoding="utf-8")
+    args = ["gateway", str(spec_file), "--lambda", "LoginFunction = login.json"]
+    code, _, err = run(
+        [*args, "--lambda", "POST /x=h.py:handler", "--run-handlers", "--credentials", "include"]
+    )
+    assert (code, err) == (1, "")
+    assert seen[0]["lambda_responses"] == {"LoginFunction": "login.json", "POST /x": "h.py:handler"}
+    assert seen[0]["run_handlers"] is True
+    assert seen[0]["credentials"] == "include"
+    code, _, err = run(["gateway", str(spec_file), "--lambda", "no-equals-sign"])
+    assert code == 2
+    assert "--lambda" in err
+    assert "\n" not in err.strip()
     code, _, err = run(["gateway", str(tmp_path / "missing.yaml")])
     assert code == 2
     assert "no such file" in err
