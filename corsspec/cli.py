@@ -20,6 +20,7 @@ This is the only module that prints or chooses an exit code.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import os
@@ -32,7 +33,7 @@ import attrs
 
 from . import __version__
 from .browsers import PROFILES, BrowserProfile
-from .errors import CorsspecError, MissingExtraError
+from .errors import CorsspecError, MissingExtraError, ScriptError
 from .explain import (
     Check,
     Diagnosis,
@@ -443,12 +444,34 @@ def _profiles(name: str) -> tuple[BrowserProfile, ...]:
     return tuple(PROFILES[n] for n in names)
 
 
-def _run_case(case: Case, profiles: Sequence[BrowserProfile]) -> list[Diagnosis]:
+@dataclasses.dataclass(frozen=True)
+class _Run:
+    """One case under several engines: their diagnoses, and the engines that throw."""
+
+    results: list[Diagnosis]
+    #: (engine name, ScriptError) for engines whose fetch() throws before any request.
+    refused: list[tuple[str, ScriptError]]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.refused) or any(not d.evaluation.allowed for d in self.results)
+
+
+def _run_case(case: Case, profiles: Sequence[BrowserProfile]) -> _Run:
     results = []
+    refused: list[tuple[str, ScriptError]] = []
     for profile in profiles:
-        evaluation = evaluate(case.request, case.server, browser=profile)
+        try:
+            evaluation = evaluate(case.request, case.server, browser=profile)
+        except ScriptError as exc:
+            # Only this engine throws (e.g. WebKit and a stream body): a verdict, not bad
+            # input. If every engine throws, the request itself is the problem.
+            refused.append((profile.name, exc))
+            continue
         results.append(diagnose(evaluation, profile, server=case.server))
-    return results
+    if not results:
+        raise refused[0][1]
+    return _Run(results=results, refused=refused)
 
 
 class _Style:
@@ -539,7 +562,8 @@ def _check_text(check: Check, style: _Style) -> str:
     return style.dim(mark + rest)
 
 
-def _render_case(case: Case, results: Sequence[Diagnosis], style: _Style) -> str:
+def _render_case(case: Case, run: _Run, style: _Style) -> str:
+    results = run.results
     out: list[str] = []
     title = case.name + (f": {case.description}" if case.description else "")
     out.append(style.bold(f"== {title}"))
@@ -552,7 +576,14 @@ def _render_case(case: Case, results: Sequence[Diagnosis], style: _Style) -> str
     for d, key in zip(results, keys, strict=True):
         mark = style.yellow(" <- differs") if differs and key != keys[0] else ""
         out.append(f"  {d.browser.name:<9} {_verdict_word(d, style)} {_reason_text(d)}{mark}")
-    if len(results) > 1:
+    for name, exc in run.refused:
+        differs = True
+        word = style.red("TYPEERROR".ljust(16))
+        out.append(
+            f"  {name:<9} {word} {exc.reason.value}: fetch() throws before any request"
+            + style.yellow(" <- differs")
+        )
+    if len(results) + len(run.refused) > 1:
         out.append(style.dim("  engines differ" if differs else "  all engines agree"))
     out.append("")
     # The preflight, and why it was needed.
@@ -666,14 +697,17 @@ def _request_dict(request: Request) -> dict[str, Any]:
     }
 
 
-def _case_dict(case: Case, results: Sequence[Diagnosis]) -> dict[str, Any]:
-    keys = {(d.evaluation.allowed, _reason_text(d)) for d in results}
+def _case_dict(case: Case, run: _Run) -> dict[str, Any]:
+    keys = {(d.evaluation.allowed, _reason_text(d)) for d in run.results}
     return {
         "name": case.name,
         "description": case.description,
         "request": _request_dict(case.request),
-        "engines_agree": len(keys) <= 1,
-        "results": [d.to_dict() for d in results],
+        "engines_agree": len(keys) <= 1 and not run.refused,
+        "results": [d.to_dict() for d in run.results],
+        "script_errors": [
+            {"browser": name, "code": exc.reason.value} for name, exc in run.refused
+        ],
     }
 
 
@@ -682,20 +716,20 @@ def _emit_report(
 ) -> int:
     profiles = _profiles(browser)
     runs = [(case, _run_case(case, profiles)) for case in cases]
-    blocked = any(not d.evaluation.allowed for _, results in runs for d in results)
+    blocked = any(run.blocked for _, run in runs)
     code = EXIT_BLOCKED if blocked else EXIT_OK
     if args.json:
         report = {
             "schema": JSON_SCHEMA,
             "browsers": [p.name for p in profiles],
-            "cases": [_case_dict(case, results) for case, results in runs],
+            "cases": [_case_dict(case, run) for case, run in runs],
             "allowed": not blocked,
             "exit_code": code,
         }
         stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         return code
     style = _Style(_use_color(args, stdout))
-    stdout.write("\n".join(_render_case(case, results, style) for case, results in runs))
+    stdout.write("\n".join(_render_case(case, run, style) for case, run in runs))
     return code
 
 
