@@ -207,8 +207,16 @@ def origins() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(ORIGIN_POOL), origin_objects().map(lambda o: o.serialize()))
 
 
+def _number_like(label: str) -> bool:
+    # URL Standard "ends in a number": a last label of digits or 0x-hex makes the host an
+    # IPv4 address (parsed or refused), so it cannot stand for a domain.
+    return label.isdigit() or (
+        label.startswith("0x") and all(ch in "0123456789abcdef" for ch in label[2:])
+    )
+
+
 _LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10).filter(
-    lambda label: not label.isdigit()
+    lambda label: not _number_like(label)
 )
 _DOMAINS = st.lists(_LABEL, min_size=1, max_size=3).map(".".join)
 _IPV4 = st.ip_addresses(v=4).map(str)
