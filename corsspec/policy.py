@@ -1175,9 +1175,18 @@ class _Compiled:
                 return False
             return all(n in self.header_set or self.headers_wild for n in unsafe)
         # Static lists: the browser judges the literal lists (Fetch: CORS-preflight fetch
-        # steps 7.4-7.6), with `*` a wildcard only without credentials.
+        # steps 7.4-7.6), with `*` a wildcard only without credentials. With no
+        # Access-Control-Allow-Methods at all, a forced preflight allows the request's own
+        # method where the engine follows step 7.3.
+        own_method = (
+            forced
+            and not self.method_set
+            and not self.methods_wild
+            and profile.forced_preflight_allows_own_method
+        )
         if (
-            method not in CORS_SAFELISTED_METHODS
+            not own_method
+            and method not in CORS_SAFELISTED_METHODS
             and method not in self.method_set
             and not (method == "*" and self.methods_wild)
             and (credentialed or not self.methods_wild)

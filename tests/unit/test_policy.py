@@ -687,3 +687,22 @@ def test_django_cors_headers_settings_variants() -> None:
     assert from_django_cors_headers({"CORS_PREFLIGHT_MAX_AGE": 0}).max_age is None
     long = from_django_cors_headers({"CORS_PREFLIGHT_MAX_AGE": 10**6})
     assert long.dangerously_allow_max_age_out_of_range
+
+
+def test_static_lists_without_methods_and_a_forced_preflight() -> None:
+    # Found by the deep Hypothesis profile: a static answer with no
+    # Access-Control-Allow-Methods lets a forced preflight (XHR upload listener) through
+    # under Fetch step 7.3, while the three engines refuse the method.
+    policy = cs.Policy(allow_origins=["http://app.example"], static_lists=True)
+    request = cs.Request(
+        method="PUT",
+        url="https://app.example/page",
+        origin="http://app.example",
+        api="xhr",
+        upload_listener=True,
+    )
+    for browser in (cs.SPEC, *cs.ALL_BROWSERS):
+        ev = cs.evaluate(request, policy, browser=browser)
+        assert policy.allows(request, browser) == ev.allowed
+    assert cs.evaluate(request, policy, browser=cs.SPEC).allowed
+    assert not cs.evaluate(request, policy, browser=cs.CHROMIUM).allowed
