@@ -166,9 +166,10 @@ def _canonical_host(host: str, *, value: object, for_origin: bool) -> str:
         if not host.endswith("]"):
             raise fail("unterminated IPv6 literal")
         try:
-            return "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
+            ipv6 = ipaddress.IPv6Address(host[1:-1])
         except ValueError:
             raise fail("bad IPv6 literal") from None
+        return "[" + _serialize_ipv6(ipv6) + "]"
     if any(ch in _FORBIDDEN_HOST_CHARS for ch in host):
         raise fail("forbidden character in host")
     lowered = host.lower()
@@ -186,6 +187,25 @@ def _canonical_host(host: str, *, value: object, for_origin: bool) -> str:
             raise fail("bad IPv4 address")
         return address
     return lowered
+
+
+def _serialize_ipv6(address: ipaddress.IPv6Address) -> str:
+    """URL Standard: IPv6 serializer (the first longest run of two or more zero pieces
+    becomes ``::``; hex without leading zeros; never dotted IPv4 notation)."""
+    pieces = [int.from_bytes(address.packed[i : i + 2], "big") for i in range(0, 16, 2)]
+    best_start, best_len, start = -1, 1, -1
+    for i, piece in enumerate([*pieces, 1]):
+        if piece == 0 and start < 0:
+            start = i
+        elif piece != 0 and start >= 0:
+            if i - start > best_len:
+                best_start, best_len = start, i - start
+            start = -1
+    if best_start < 0:
+        return ":".join(f"{p:x}" for p in pieces)
+    head = ":".join(f"{p:x}" for p in pieces[:best_start])
+    tail = ":".join(f"{p:x}" for p in pieces[best_start + best_len :])
+    return f"{head}::{tail}"
 
 
 def _domain_to_ascii(domain: str) -> str | None:
