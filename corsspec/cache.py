@@ -88,6 +88,22 @@ class _Summary:
                     self.any_header_until = max(self.any_header_until, until)
 
 
+def _method_ok(summary: _Summary, method: str, now: float) -> bool:
+    """Fetch: method cache entry match, read off a key's summary."""
+    return summary.methods.get(method, -1.0) > now or summary.any_method_until > now
+
+
+def _header_ok(summary: _Summary, name: str, now: float, profile: BrowserProfile) -> bool:
+    """Fetch: header-name cache entry match (``*`` never covers Authorization unless the
+    engine says so), read off a key's summary."""
+    if summary.headers.get(name, -1.0) > now:
+        return True
+    return summary.any_header_until > now and (
+        name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+        or profile.cache_wildcard_covers_authorization
+    )
+
+
 @attrs.frozen(kw_only=True)
 class PreflightCache:
     """An immutable CORS-preflight cache shared by the evaluations of one browser session."""
@@ -123,45 +139,6 @@ class PreflightCache:
             out.append(entry)
         return out
 
-    def has_entry(self, key: CacheKey, *, now: float, profile: BrowserProfile) -> bool:
-        """Whether any unexpired result is cached for this key (engines that keep one
-        result per resource look it up first, then check the method and headers)."""
-        return bool(self._matching(key, now, profile))
-
-    def method_match(
-        self, method: str, key: CacheKey, *, now: float, profile: BrowserProfile
-    ) -> bool:
-        """Fetch: method cache entry match (the method itself, or a usable ``*``)."""
-        credentialed = key.credentialed
-        for entry in self._matching(key, now, profile):
-            if entry.method == method:
-                return True
-            if entry.method == "*" and _wildcard_usable(entry, credentialed, profile):
-                return True
-        return False
-
-    def header_match(
-        self, name: str, key: CacheKey, *, now: float, profile: BrowserProfile
-    ) -> bool:
-        """Fetch: header-name cache entry match (case-insensitive, or a usable ``*``).
-
-        Precondition: ``name`` is byte-lowercase.
-        """
-        credentialed = key.credentialed
-        for entry in self._matching(key, now, profile):
-            if entry.header == name:
-                return True
-            if (
-                entry.header == "*"
-                and _wildcard_usable(entry, credentialed, profile)
-                and (
-                    name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
-                    or profile.cache_wildcard_covers_authorization
-                )
-            ):
-                return True
-        return False
-
     @functools.cached_property
     def _summaries(self) -> dict[tuple[CacheKey, BrowserProfile], _Summary]:
         # Per (key, profile): when each method/header stops being vouched for. The cache
@@ -176,6 +153,26 @@ class PreflightCache:
                 self._matching(key, float("-inf"), profile), key, profile
             )
         return summary
+
+    def has_entry(self, key: CacheKey, *, now: float, profile: BrowserProfile) -> bool:
+        """Whether any unexpired result is cached for this key (engines that keep one
+        result per resource look it up first, then check the method and headers)."""
+        return self._summary(key, profile).exists_until > now
+
+    def method_match(
+        self, method: str, key: CacheKey, *, now: float, profile: BrowserProfile
+    ) -> bool:
+        """Fetch: method cache entry match (the method itself, or a usable ``*``)."""
+        return _method_ok(self._summary(key, profile), method, now)
+
+    def header_match(
+        self, name: str, key: CacheKey, *, now: float, profile: BrowserProfile
+    ) -> bool:
+        """Fetch: header-name cache entry match (case-insensitive, or a usable ``*``).
+
+        Precondition: ``name`` is byte-lowercase.
+        """
+        return _header_ok(self._summary(key, profile), name, now, profile)
 
     def vouches_for(
         self,
@@ -196,23 +193,9 @@ class PreflightCache:
         summary = self._summary(key, profile)
         if summary.exists_until <= now and (profile.cache_lookup_needs_entry or not method_exempt):
             return False
-        if not (
-            method_exempt
-            or summary.methods.get(method, -1.0) > now
-            or summary.any_method_until > now
-        ):
+        if not (method_exempt or _method_ok(summary, method, now)):
             return False
-        covers_authorization = profile.cache_wildcard_covers_authorization
-        headers = summary.headers
-        wildcard = summary.any_header_until > now
-        return all(
-            headers.get(name, -1.0) > now
-            or (
-                wildcard
-                and (name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES or covers_authorization)
-            )
-            for name in header_names
-        )
+        return all(_header_ok(summary, name, now, profile) for name in header_names)
 
     def clear(self, key: CacheKey) -> PreflightCache:
         """Fetch: clear cache entries (every entry for this origin and URL)."""

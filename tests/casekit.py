@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import corsspec as cs
+from corsspec.fetch import is_preflight
 from corsspec.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
 
 __all__ = [
@@ -283,7 +284,7 @@ class RouteServer:
 
     def respond(self, request: cs.Request) -> cs.Response:
         route = self._routes.get(request.url.serialize(exclude_fragment=True), {})
-        part = "preflight" if _is_preflight(request) else "actual"
+        part = "preflight" if is_preflight(request) else "actual"
         spec = route.get(part)
         if spec is None:
             return cs.Response(status=404, headers=(("Content-Length", "0"),))
@@ -292,10 +293,6 @@ class RouteServer:
         if not any(n.lower() == "content-length" for n, _ in headers):
             headers.append(("Content-Length", str(len(body.encode("latin-1")))))
         return cs.Response(status=spec["status"], headers=headers, body=body)
-
-
-def _is_preflight(request: cs.Request) -> bool:
-    return request.method == "OPTIONS" and "access-control-request-method" in request.headers_view
 
 
 def _logged(
