@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from ._memo import remember
 from .browsers import BrowserProfile, CacheWildcard
 from .headers import byte_lowercase
 from .safelist import CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
@@ -63,45 +64,79 @@ def _wildcard_usable(entry: CacheEntry, credentialed: bool, profile: BrowserProf
     return False
 
 
-class _Summary:
-    """Expiry times of what the matching entries of one key vouch for."""
+_NEVER = -1.0
+_ALWAYS = float("inf")
 
-    __slots__ = ("any_header_until", "any_method_until", "exists_until", "headers", "methods")
+
+class _Summary:
+    """Until when the matching entries of one key vouch for each method and header.
+
+    Every lookup answer has the form "vouched until T" (and T > now), so a lookup is a
+    comparison once T is known; T for each (method, exemption, header names)
+    combination is worked out once and kept, since the cache never changes.
+    """
+
+    __slots__ = (
+        "any_header_until",
+        "any_method_until",
+        "exists_until",
+        "headers",
+        "methods",
+        "profile",
+        "vouched",
+    )
 
     def __init__(self, entries: list[CacheEntry], key: CacheKey, profile: BrowserProfile) -> None:
-        self.exists_until = -1.0
-        self.any_method_until = -1.0
-        self.any_header_until = -1.0
+        self.profile = profile
+        self.exists_until = _NEVER
+        self.any_method_until = _NEVER
+        self.any_header_until = _NEVER
         self.methods: dict[str, float] = {}
         self.headers: dict[str, float] = {}
+        self.vouched: dict[tuple[str, bool, tuple[str, ...]], float] = {}
         for entry in entries:
             until = entry.expires
             self.exists_until = max(self.exists_until, until)
             usable = _wildcard_usable(entry, key.credentialed, profile)
             if entry.method is not None:
-                self.methods[entry.method] = max(self.methods.get(entry.method, -1.0), until)
+                self.methods[entry.method] = max(self.methods.get(entry.method, _NEVER), until)
                 if entry.method == "*" and usable:
                     self.any_method_until = max(self.any_method_until, until)
             elif entry.header is not None:
-                self.headers[entry.header] = max(self.headers.get(entry.header, -1.0), until)
+                self.headers[entry.header] = max(self.headers.get(entry.header, _NEVER), until)
                 if entry.header == "*" and usable:
                     self.any_header_until = max(self.any_header_until, until)
 
+    def method_until(self, method: str) -> float:
+        """Fetch: method cache entry match — the method itself, or a usable ``*``."""
+        return max(self.methods.get(method, _NEVER), self.any_method_until)
 
-def _method_ok(summary: _Summary, method: str, now: float) -> bool:
-    """Fetch: method cache entry match, read off a key's summary."""
-    return summary.methods.get(method, -1.0) > now or summary.any_method_until > now
+    def header_until(self, name: str) -> float:
+        """Fetch: header-name cache entry match (``*`` never covers Authorization unless
+        the engine says so). Precondition: ``name`` is byte-lowercase."""
+        until = self.headers.get(name, _NEVER)
+        if (
+            name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+            or self.profile.cache_wildcard_covers_authorization
+        ):
+            until = max(until, self.any_header_until)
+        return until
 
-
-def _header_ok(summary: _Summary, name: str, now: float, profile: BrowserProfile) -> bool:
-    """Fetch: header-name cache entry match (``*`` never covers Authorization unless the
-    engine says so), read off a key's summary."""
-    if summary.headers.get(name, -1.0) > now:
-        return True
-    return summary.any_header_until > now and (
-        name not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
-        or profile.cache_wildcard_covers_authorization
-    )
+    def vouched_until(
+        self, method: str, method_exempt: bool, header_names: tuple[str, ...]
+    ) -> float:
+        """HTTP fetch step 2.1: until when no preflight is needed for this combination."""
+        key = (method, method_exempt, header_names)
+        until = self.vouched.get(key)
+        if until is None:
+            until = _ALWAYS if method_exempt else self.method_until(method)
+            if self.profile.cache_lookup_needs_entry or not method_exempt:
+                # Engines that keep one result per resource look that result up first.
+                until = min(until, self.exists_until)
+            for name in header_names:
+                until = min(until, self.header_until(name))
+            remember(self.vouched, key, until)
+        return until
 
 
 @attrs.frozen(kw_only=True)
@@ -140,18 +175,20 @@ class PreflightCache:
         return out
 
     @functools.cached_property
-    def _summaries(self) -> dict[tuple[CacheKey, BrowserProfile], _Summary]:
+    def _summaries(self) -> dict[tuple[str, str, bool, int], _Summary]:
         # Per (key, profile): when each method/header stops being vouched for. The cache
-        # is immutable, so this is computed once per key and then only read.
+        # is immutable, so this is computed once per key and then only read. Keyed by
+        # plain values and the profile's identity (hashing a profile hashes ~40 fields);
+        # the summary holds its profile, so that id is not reused while it is stored.
         return {}
 
     def _summary(self, key: CacheKey, profile: BrowserProfile) -> _Summary:
+        memo_key = (key.origin, key.url, key.credentialed, id(profile))
         memo = self._summaries
-        summary = memo.get((key, profile))
+        summary = memo.get(memo_key)
         if summary is None:
-            summary = memo[(key, profile)] = _Summary(
-                self._matching(key, float("-inf"), profile), key, profile
-            )
+            matching = self._matching(key, float("-inf"), profile)
+            summary = remember(memo, memo_key, _Summary(matching, key, profile))
         return summary
 
     def has_entry(self, key: CacheKey, *, now: float, profile: BrowserProfile) -> bool:
@@ -163,7 +200,7 @@ class PreflightCache:
         self, method: str, key: CacheKey, *, now: float, profile: BrowserProfile
     ) -> bool:
         """Fetch: method cache entry match (the method itself, or a usable ``*``)."""
-        return _method_ok(self._summary(key, profile), method, now)
+        return self._summary(key, profile).method_until(method) > now
 
     def header_match(
         self, name: str, key: CacheKey, *, now: float, profile: BrowserProfile
@@ -172,7 +209,7 @@ class PreflightCache:
 
         Precondition: ``name`` is byte-lowercase.
         """
-        return _header_ok(self._summary(key, profile), name, now, profile)
+        return self._summary(key, profile).header_until(name) > now
 
     def vouches_for(
         self,
@@ -190,12 +227,23 @@ class PreflightCache:
         match, and every name in ``header_names`` has a header-name cache entry match;
         engines that keep one result per resource first need that result to exist.
         """
-        summary = self._summary(key, profile)
-        if summary.exists_until <= now and (profile.cache_lookup_needs_entry or not method_exempt):
-            return False
-        if not (method_exempt or _method_ok(summary, method, now)):
-            return False
-        return all(_header_ok(summary, name, now, profile) for name in header_names)
+        names = tuple(header_names)
+        return self.vouches(key, method, method_exempt, names, now, profile)
+
+    def vouches(
+        self,
+        key: CacheKey,
+        method: str,
+        method_exempt: bool,
+        header_names: tuple[str, ...],
+        now: float,
+        profile: BrowserProfile,
+    ) -> bool:
+        """:meth:`vouches_for` with positional arguments, for evaluate's hot path.
+
+        Precondition: ``header_names`` are byte-lowercase.
+        """
+        return self._summary(key, profile).vouched_until(method, method_exempt, header_names) > now
 
     def clear(self, key: CacheKey) -> PreflightCache:
         """Fetch: clear cache entries (every entry for this origin and URL)."""

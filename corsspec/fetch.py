@@ -21,6 +21,7 @@ from typing import Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
+from ._memo import remember
 from .browsers import CHROMIUM, BrowserProfile
 from .cache import CacheKey, PreflightCache
 from .check import cors_check, visible_header_names
@@ -73,8 +74,20 @@ class Server(Protocol):
 ServerLike: TypeAlias = "Server | Callable[[Request], Response]"
 
 # Notes without detail are immutable constants: no need to build them per evaluation.
-_CACHE_HIT = Note(code=NoteCode.PREFLIGHT_CACHE_HIT)
+_CACHE_HIT_NOTES = (Note(code=NoteCode.PREFLIGHT_CACHE_HIT),)
 _OPAQUE = Note(code=NoteCode.OPAQUE_RESPONSE)
+#: Marks a memo key not computed yet (None is a result: "the check passed").
+_UNSEEN = object()
+
+# Enum members bound once: reading a member off an Enum class costs about as much as
+# a CORS check's dictionary lookup, and the hot path reads several.
+_BASIC = ResponseType.BASIC
+_CORS = ResponseType.CORS
+_OPAQUE_TYPE = ResponseType.OPAQUE
+_OPAQUE_REDIRECT = ResponseType.OPAQUE_REDIRECT
+_REDIRECT_ERROR = RedirectMode.ERROR
+_REDIRECT_MANUAL = RedirectMode.MANUAL
+_REDIRECT_FOLLOW = RedirectMode.FOLLOW
 
 #: What a server without an OPTIONS handler typically answers a preflight with.
 _NO_OPTIONS_HANDLER = Response(status=405)
@@ -157,7 +170,7 @@ class Evaluation:
     @property
     def readable(self) -> bool:
         """Whether script can read status, headers and body (allowed and not opaque)."""
-        return self.allowed and self.response_type in (ResponseType.BASIC, ResponseType.CORS)
+        return self.allowed and self.response_type in (_BASIC, _CORS)
 
     @property
     def preflights(self) -> tuple[Request, ...]:
@@ -169,6 +182,59 @@ class Evaluation:
         from .explain import explain  # noqa: PLC0415 - explain sits above fetch
 
         return explain(self, browser)
+
+
+def _evaluation_constructor() -> Callable[..., Evaluation]:
+    """A positional constructor for :class:`Evaluation`, for :func:`evaluate`'s hot path.
+
+    attrs' keyword ``__init__`` sets each field of a frozen class through
+    ``object.__setattr__``; writing the slots through their descriptors costs about
+    half. Evaluation has no validators, converters or defaults that compute, so the
+    two build equal objects (a test checks the field order and the result).
+    """
+    (
+        set_reason,
+        set_request,
+        set_browser,
+        set_response_type,
+        set_status,
+        set_visible_headers,
+        set_notes,
+        set_sent,
+        set_responses,
+        set_cache,
+    ) = (getattr(Evaluation, field.name).__set__ for field in attrs.fields(Evaluation))
+    new = object.__new__
+
+    def new_evaluation(
+        reason: Reason | None,
+        request: Request,
+        browser: BrowserProfile,
+        response_type: ResponseType | None,
+        status: int | None,
+        visible_headers: tuple[str, ...],
+        notes: tuple[Note, ...],
+        sent: tuple[Request, ...],
+        responses: tuple[Response, ...],
+        cache: PreflightCache | None,
+    ) -> Evaluation:
+        evaluation: Evaluation = new(Evaluation)
+        set_reason(evaluation, reason)
+        set_request(evaluation, request)
+        set_browser(evaluation, browser)
+        set_response_type(evaluation, response_type)
+        set_status(evaluation, status)
+        set_visible_headers(evaluation, visible_headers)
+        set_notes(evaluation, notes)
+        set_sent(evaluation, sent)
+        set_responses(evaluation, responses)
+        set_cache(evaluation, cache)
+        return evaluation
+
+    return new_evaluation
+
+
+_new_evaluation = _evaluation_constructor()
 
 
 def _responder(server: object) -> Callable[[Request], Response]:
@@ -229,9 +295,11 @@ class _Plan:
         "has_authorization",
         "notes",
         "prepared",
+        "profile",
     )
 
     def __init__(self, request: Request, profile: BrowserProfile) -> None:
+        self.profile = profile
         body = effective_body(request, profile)
         self.body = body
         self.credentialed = request.credentialed
@@ -258,68 +326,63 @@ class _Plan:
 
 
 def _plan(request: Request, profile: BrowserProfile) -> _Plan:
+    # Keyed by the profile's identity: hashing a profile means hashing ~40 fields, and
+    # the plan holds the profile, so its id cannot be reused while the entry exists.
     memo = request._memo
-    plan = memo.get(profile)
+    plan: _Plan | None = memo.get(id(profile))
     if plan is None:
-        plan = memo[profile] = _Plan(request, profile)
+        plan = remember(memo, id(profile), _Plan(request, profile))
     return plan
 
 
-class _Run:
-    """Mutable bookkeeping for one evaluation (never escapes :func:`evaluate`)."""
-
-    __slots__ = ("cache", "notes", "responses", "sent")
-
-    def __init__(self, cache: PreflightCache | None, notes: tuple[Note, ...]) -> None:
-        self.cache = cache
-        self.notes: tuple[Note, ...] = notes
-        self.sent: list[Request] = []
-        self.responses: list[Response] = []
-
-    def send(self, respond: Callable[[Request], Response], request: Request) -> Response:
-        response = respond(request)
-        if not isinstance(response, Response):
-            raise InvalidRequestError(
-                "server response",
-                response,
-                RequestProblem.BAD_ENUM_VALUE,
-                "a server must return corsspec.Response",
-            )
-        self.sent.append(request)
-        self.responses.append(response)
-        return response
-
-    def finish(
-        self,
-        request: Request,
-        profile: BrowserProfile,
-        reason: Reason | None,
-        response: Response | None = None,
-        rtype: ResponseType | None = None,
-    ) -> Evaluation:
-        status: int | None = None
-        visible: tuple[str, ...] = ()
-        if reason is None and response is not None and rtype is not None:
-            if rtype is ResponseType.OPAQUE or rtype is ResponseType.OPAQUE_REDIRECT:
-                status = 0
-                self.notes += (_OPAQUE,)
-            else:
-                status = response.status
-                visible, expose_notes = _visible(response, rtype, request.credentialed, profile)
-                if expose_notes:
-                    self.notes += expose_notes
-        return Evaluation(
-            reason=reason,
-            request=request,
-            browser=profile,
-            response_type=rtype if reason is None else None,
-            status=status,
-            visible_headers=visible,
-            notes=self.notes,
-            sent=tuple(self.sent),
-            responses=tuple(self.responses),
-            cache=self.cache,
+def _answer(respond: Callable[[Request], Response], request: Request) -> Response:
+    """Ask the server; anything but a Response is the caller's mistake, not a verdict."""
+    response = respond(request)
+    if not isinstance(response, Response):
+        raise InvalidRequestError(
+            "server response",
+            response,
+            RequestProblem.BAD_ENUM_VALUE,
+            "a server must return corsspec.Response",
         )
+    return response
+
+
+def _finish(
+    request: Request,
+    profile: BrowserProfile,
+    reason: Reason | None,
+    notes: tuple[Note, ...],
+    sent: tuple[Request, ...],
+    responses: tuple[Response, ...],
+    cache: PreflightCache | None,
+    response: Response | None = None,
+    rtype: ResponseType | None = None,
+) -> Evaluation:
+    """Fetch: main fetch's last steps — filter the response script gets, or fail."""
+    status: int | None = None
+    visible: tuple[str, ...] = ()
+    if reason is None and response is not None and rtype is not None:
+        if rtype is _OPAQUE_TYPE or rtype is _OPAQUE_REDIRECT:
+            status = 0
+            notes += (_OPAQUE,)
+        else:
+            status = response.status
+            visible, expose_notes = _visible(response, rtype, request.credentialed, profile)
+            if expose_notes:
+                notes += expose_notes
+    return _new_evaluation(
+        reason,
+        request,
+        profile,
+        rtype if reason is None else None,
+        status,
+        visible,
+        notes,
+        sent,
+        responses,
+        cache,
+    )
 
 
 def _visible(
@@ -327,17 +390,40 @@ def _visible(
 ) -> tuple[tuple[str, ...], tuple[Note, ...]]:
     """Readable header names of a basic or CORS response, computed once per response."""
     short_circuit = profile.expose_wildcard_short_circuits
-    key = ("visible", rtype, credentialed, short_circuit)
+    cors = rtype is _CORS
+    # Plain bools in the key: enum members hash through a Python-level __hash__.
+    key = ("visible", cors, credentialed, short_circuit)
     memo = response._memo
-    result = memo.get(key)
+    result: tuple[tuple[str, ...], tuple[Note, ...]] | None = memo.get(key)
     if result is None:
-        result = memo[key] = visible_header_names(
+        result = visible_header_names(
             response.index,
-            cors=rtype is ResponseType.CORS,
+            cors=cors,
             credentialed=credentialed,
             wildcard_short_circuits=short_circuit,
         )
+        remember(memo, key, result)
     return result
+
+
+def _cors_failure(
+    response: Response, origin: str, credentialed: bool, redirect: bool, profile: BrowserProfile
+) -> Reason | None:
+    """Fetch: CORS check of one response, computed once per response and inputs."""
+    multiple_counts_lines = profile.acao_multiple_counts_lines
+    key = ("cors-check", origin, credentialed, redirect, multiple_counts_lines)
+    memo = response._memo
+    result: Reason | object | None = memo.get(key, _UNSEEN)
+    if result is _UNSEEN:
+        result = cors_check(
+            response.index,
+            origin=origin,
+            credentialed=credentialed,
+            stage=Stage.REDIRECT if redirect else Stage.ACTUAL,
+            multiple_counts_lines=multiple_counts_lines,
+        )
+        remember(memo, key, result)
+    return result  # type: ignore[return-value]
 
 
 class _Hop:
@@ -349,6 +435,7 @@ class _Hop:
 
     __slots__ = (
         "cache_key",
+        "data",
         "method",
         "origin_value",
         "pf_has_authorization",
@@ -369,6 +456,8 @@ class _Hop:
         self.origin_value: str | None = None
         self.cache_key: CacheKey | None = None
         self.wire: Request | None = None
+        #: The wire request is for a data: URL (it answers itself).
+        self.data = False
         self.preflight: Request | None = None
         self.method = ""
         self.pf_unsafe: tuple[str, ...] = ()
@@ -406,31 +495,31 @@ def _hop(
     hop.serialized = serialized = "null" if tainted else origin.serialize()
 
     # Main fetch step 12: choose the response tainting.
-    if (tainting in (None, ResponseType.BASIC) and origin.same_origin(current.origin)) or (
+    if (tainting in (None, _BASIC) and origin.same_origin(current.origin)) or (
         current.scheme == "data" and len(url_list) == 1
     ):
-        hop.tainting = ResponseType.BASIC
+        hop.tainting = _BASIC
     elif request.mode is Mode.SAME_ORIGIN:
         hop.reason = Reason(
             code=ReasonCode.DISALLOWED_BY_MODE, stage=Stage.REQUEST, url=current.serialize()
         )
         return hop
     elif request.mode is Mode.NO_CORS:
-        if request.redirect is not RedirectMode.FOLLOW:
+        if request.redirect is not _REDIRECT_FOLLOW:
             hop.reason = Reason(
                 code=ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW,
                 stage=Stage.REQUEST,
                 value=request.redirect.value,
             )
             return hop
-        hop.tainting = ResponseType.OPAQUE
+        hop.tainting = _OPAQUE_TYPE
     elif current.scheme != "http" and current.scheme != "https":
         hop.reason = Reason(
             code=ReasonCode.CORS_DISABLED_SCHEME, stage=Stage.REQUEST, value=current.scheme
         )
         return hop
     else:
-        hop.tainting = ResponseType.CORS
+        hop.tainting = _CORS
         hop.preflight_path = (
             forced
             or method not in CORS_SAFELISTED_METHODS
@@ -466,6 +555,7 @@ def _hop(
         like=request,
         body=body,
     )
+    hop.data = current.scheme == "data"
     return hop
 
 
@@ -490,10 +580,17 @@ def evaluate(
     :raises ScriptError: this engine throws synchronously for the request (e.g. WebKit
         and a ReadableStream body).
     """
-    respond = _responder(server)
+    respond = server.respond if type(server) is Exchange else _responder(server)
     profile = browser
-    plan = _plan(request, profile)
-    run = _Run(cache, plan.notes)
+    # The plan is keyed by the profile's identity (see _plan), inlined: it is most
+    # of a simple request's bookkeeping.
+    plan: _Plan | None = request._memo.get(id(profile))
+    if plan is None:
+        plan = _plan(request, profile)
+    # This evaluation's state: what it sent and got back, its notes, the cache.
+    notes = plan.notes
+    sent: tuple[Request, ...] = ()
+    responses: tuple[Response, ...] = ()
     credentialed = plan.credentialed
     hop = plan.first_hop
     if hop is None:
@@ -513,75 +610,91 @@ def evaluate(
             last_origin_value=None,
         )
     follow: _Follow | None = None  # redirect bookkeeping, created on the first redirect
+    reason: Reason | None
 
     while True:
-        if hop.reason is not None:
-            return run.finish(request, profile, hop.reason)
+        reason = hop.reason
+        if reason is not None:
+            return _finish(request, profile, reason, notes, sent, responses, cache)
         tainting = hop.tainting
         if hop.preflight_path:
             # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
-            pf_reason = _maybe_preflight(
-                run,
-                respond,
-                profile,
-                hop,
-                forced=plan.forced,
-                credentialed=credentialed,
-                now=now,
-            )
-            if pf_reason is not None:
-                return run.finish(request, profile, pf_reason)
+            if cache is not None and _cache_vouches(cache, hop, profile, plan.forced, now):
+                notes += _CACHE_HIT_NOTES
+            else:
+                step = _preflight(
+                    respond,
+                    profile,
+                    hop,
+                    cache,
+                    forced=plan.forced,
+                    credentialed=credentialed,
+                    now=now,
+                )
+                reason, cache = step.reason, step.cache
+                notes += step.notes
+                sent += (step.preflight,)
+                responses += (step.answer,)
+                if reason is not None:
+                    return _finish(request, profile, reason, notes, sent, responses, cache)
 
         wire = hop.wire
         assert wire is not None  # precondition: built for every hop without a reason
-        if wire.url.scheme == "data":
+        if hop.data:
             # Main fetch step 12.2 / scheme fetch: a data: URL answers itself.
-            return run.finish(request, profile, None, _data_response(wire.url), tainting)
-        response = run.send(respond, wire)
+            response = _data_response(wire.url)
+            return _finish(
+                request, profile, None, notes, sent, responses, cache, response, tainting
+            )
+        response = _answer(respond, wire)
+        sent += (wire,)
+        responses += (response,)
         is_redirect = response.status in REDIRECT_STATUSES
         location = _location(response, wire.url) if is_redirect else None
 
         # HTTP fetch step 4: the CORS check, on every response including redirects.
-        if tainting is ResponseType.CORS:
-            failure = cors_check(
-                response.index,
-                origin=hop.serialized,
-                credentialed=credentialed,
-                stage=Stage.REDIRECT if location else Stage.ACTUAL,
-                multiple_counts_lines=profile.acao_multiple_counts_lines,
+        if tainting is _CORS:
+            reason = _cors_failure(
+                response, hop.serialized, credentialed, isinstance(location, URL), profile
             )
-            if failure is not None:
+            if reason is not None:
                 if (
                     hop.cache_key is not None
-                    and run.cache is not None
+                    and cache is not None
                     and profile.clear_cache_on_actual_failure
                 ):
-                    run.cache = run.cache.clear(hop.cache_key)
-                return run.finish(request, profile, failure)
+                    cache = cache.clear(hop.cache_key)
+                return _finish(request, profile, reason, notes, sent, responses, cache)
 
         if not is_redirect or (
             location is None
             and profile.error_mode_needs_location
-            and request.redirect is RedirectMode.ERROR
+            and request.redirect is _REDIRECT_ERROR
         ):
             # Not a redirect (some engines let a 3xx without Location through "error").
-            return run.finish(request, profile, None, response, tainting)
+            return _finish(
+                request, profile, None, notes, sent, responses, cache, response, tainting
+            )
         # HTTP fetch step 6: the redirect mode decides, for every redirect status.
-        if request.redirect is RedirectMode.ERROR:
+        if request.redirect is _REDIRECT_ERROR:
             reason = Reason(
                 code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT, status=response.status
             )
-            return run.finish(request, profile, reason)
-        if request.redirect is RedirectMode.MANUAL:
-            return run.finish(request, profile, None, response, ResponseType.OPAQUE_REDIRECT)
+            return _finish(request, profile, reason, notes, sent, responses, cache)
+        if request.redirect is _REDIRECT_MANUAL:
+            rtype = _OPAQUE_REDIRECT
+            return _finish(request, profile, None, notes, sent, responses, cache, response, rtype)
         if location is None:
             # HTTP-redirect fetch step 1: no location URL, the response is returned.
-            return run.finish(request, profile, None, response, tainting)
+            return _finish(
+                request, profile, None, notes, sent, responses, cache, response, tainting
+            )
         if follow is None:
             follow = _Follow(request, plan)
-        step_reason = follow.redirect(run, hop, response, location, profile)
-        if step_reason is not None:
-            return run.finish(request, profile, step_reason)
+        reason, redirect_notes = follow.redirect(hop, response, location, profile)
+        notes += redirect_notes
+        if reason is not None:
+            return _finish(request, profile, reason, notes, sent, responses, cache)
         hop = follow.next_hop(hop, profile)
 
 
@@ -615,24 +728,26 @@ class _Follow:
 
     def redirect(
         self,
-        run: _Run,
         hop: _Hop,
         response: Response,
         location: URL | bool,
         profile: BrowserProfile,
-    ) -> Reason | None:
-        """HTTP-redirect fetch: check the redirect, then change the request for the next hop."""
+    ) -> tuple[Reason | None, tuple[Note, ...]]:
+        """HTTP-redirect fetch: check the redirect, then change the request for the next hop.
+
+        Returns the reason the redirect fails (or None) and the notes it adds.
+        """
         request = self.request
         reason = _redirect_failure(
             request, location, response, self.redirects, hop.tainting, profile, self.body
         )
         if reason is not None:
-            return reason
+            return reason, ()
         assert isinstance(location, URL)  # _redirect_failure rejects the failure marker
         current = self.url_list[-1]
         self.redirects += 1
         self.preflighted = self.preflighted or hop.preflight_path
-        run.notes += (Note(code=NoteCode.REDIRECTED, detail=location.serialize()),)
+        notes: tuple[Note, ...] = (Note(code=NoteCode.REDIRECTED, detail=location.serialize()),)
         # Step 12: 301/302 turn POST into GET; 303 turns anything but GET/HEAD into GET.
         status = response.status
         method = self.method
@@ -646,7 +761,7 @@ class _Follow:
                 for n, v in self.headers
                 if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
             )
-            run.notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
+            notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
         elif (
             profile.rewrites_delete_to_get_on_cross_origin_redirect
             and method == "DELETE"
@@ -655,7 +770,7 @@ class _Follow:
             # Only the method changes; the request's headers stay (recorded: rnd-42-251).
             self.method = "GET"
             self.body = None
-            run.notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
+            notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
         # Step 13: Authorization does not follow a cross-origin redirect.
         if profile.strips_authorization_on_cross_origin_redirect and not current.origin.same_origin(
             location.origin
@@ -666,17 +781,17 @@ class _Follow:
                 if byte_lowercase(n) not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
             )
             if len(stripped) != len(self.headers):
-                run.notes += (Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT),)
+                notes += (Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT),)
                 self.headers = stripped
                 self.has_authorization = False
         origin = request.origin
         was_tainted = _redirect_tainted(origin, self.url_list)
         self.url_list.append(location)
         if not was_tainted and _redirect_tainted(origin, self.url_list):
-            run.notes += (Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL),)
+            notes += (Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL),)
         if self.headers is not self.plan.prepared.headers:
             self.unsafe = _unsafe_names(self.headers, request, profile)
-        return None
+        return None, notes
 
     def next_hop(self, hop: _Hop, profile: BrowserProfile) -> _Hop:
         """Main fetch runs again for the new URL (Fetch: HTTP-redirect fetch, last step)."""
@@ -714,7 +829,7 @@ def _origin_header(
     request: Request, tainting: ResponseType | None, method: str, serialized: str, current: URL
 ) -> str | None:
     """Fetch: append a request ``Origin`` header (returns the value, or None)."""
-    if tainting is ResponseType.CORS:
+    if tainting is _CORS:
         return serialized
     if method in ("GET", "HEAD"):
         return None
@@ -729,39 +844,58 @@ def _origin_header(
     return serialized
 
 
-def _maybe_preflight(
-    run: _Run,
+def _cache_vouches(
+    cache: PreflightCache, hop: _Hop, profile: BrowserProfile, forced: bool, now: float
+) -> bool:
+    """HTTP fetch step 2.1: whether the cache makes this hop's preflight unnecessary."""
+    method = hop.method
+    exempt = method in profile.cache_exempt_methods and (
+        not forced or profile.cache_exempt_when_forced
+    )
+    key = hop.cache_key
+    assert key is not None  # precondition: _hop builds it for a hop on the preflight path
+    return cache.vouches(key, method, exempt, hop.pf_unsafe, now, profile)
+
+
+class _PreflightStep:
+    """What a CORS-preflight fetch did: the preflight and the server's answer, the
+    failure (or None), the cache after it, and the notes it adds."""
+
+    __slots__ = ("answer", "cache", "notes", "preflight", "reason")
+
+    def __init__(
+        self,
+        preflight: Request,
+        answer: Response,
+        reason: Reason | None,
+        cache: PreflightCache | None,
+        notes: tuple[Note, ...] = (),
+    ) -> None:
+        self.preflight = preflight
+        self.answer = answer
+        self.reason = reason
+        self.cache = cache
+        self.notes = notes
+
+
+def _preflight(
     respond: Callable[[Request], Response],
     profile: BrowserProfile,
     hop: _Hop,
+    cache: PreflightCache | None,
     *,
     forced: bool,
     credentialed: bool,
     now: float,
-) -> Reason | None:
-    """HTTP fetch step 2.1 and CORS-preflight fetch: consult the cache, maybe preflight."""
+) -> _PreflightStep:
+    """Fetch: CORS-preflight fetch, and what its result does to the cache."""
     method, unsafe = hop.method, hop.pf_unsafe
-    cache = run.cache
     key = hop.cache_key
     preflight = hop.preflight
     # Precondition: _hop built both for a hop on the preflight path.
     assert key is not None
     assert preflight is not None
-    if cache is not None:
-        exempt = method in profile.cache_exempt_methods and (
-            not forced or profile.cache_exempt_when_forced
-        )
-        if cache.vouches_for(
-            key,
-            method=method,
-            method_exempt=exempt,
-            header_names=unsafe,
-            now=now,
-            profile=profile,
-        ):
-            run.notes += (_CACHE_HIT,)
-            return None
-    answer = run.send(respond, preflight)
+    answer = _answer(respond, preflight)
     result = preflight_verdict(
         method=method,
         has_authorization=hop.pf_has_authorization,
@@ -774,20 +908,18 @@ def _maybe_preflight(
     )
     if isinstance(result, Reason):
         # Fetch: main fetch step 12.2 — a failed preflight clears the cache entries.
-        if cache is not None:
-            run.cache = cache.clear(key)
-        return result
-    if result.notes:
-        run.notes += result.notes
+        cleared = None if cache is None else cache.clear(key)
+        return _PreflightStep(preflight, answer, result, cleared)
+    notes = result.notes
     if cache is not None:
         if result.failure is not None and not profile.cache_stores_failed_preflight:
-            run.cache = cache.clear(key)
+            cache = cache.clear(key)
         elif result.max_age is None or result.max_age <= 0:
-            run.notes += (Note(code=NoteCode.PREFLIGHT_NOT_CACHED),)
+            notes += (Note(code=NoteCode.PREFLIGHT_NOT_CACHED),)
             if profile.cache_replaces_entry or result.failure is not None:
-                run.cache = cache.clear(key)
+                cache = cache.clear(key)
         else:
-            run.cache = cache.store(
+            cache = cache.store(
                 key,
                 methods=result.methods,
                 header_names=result.header_names,
@@ -795,7 +927,7 @@ def _maybe_preflight(
                 now=now,
                 profile=profile,
             )
-    return result.failure
+    return _PreflightStep(preflight, answer, result.failure, cache, notes)
 
 
 def _redirect_failure(
@@ -834,7 +966,7 @@ def _redirect_failure(
         )
     if location.includes_credentials and (
         (request.mode is Mode.CORS and not request.origin.same_origin(location.origin))
-        or tainting is ResponseType.CORS
+        or tainting is _CORS
     ):
         return Reason(
             code=ReasonCode.REDIRECT_HAS_CREDENTIALS,

@@ -41,6 +41,7 @@ from typing import Any, Literal, Protocol, TypeAlias, cast
 import attrs
 
 from ._abnf import MAX_ORIGIN_LEN, is_token
+from ._memo import remember
 from .browsers import CHROMIUM, BrowserProfile
 from .errors import InvalidOriginError, OriginProblem, PolicyError, ScriptError, ScriptProblem
 from .headers import HeaderNameSet, byte_lowercase
@@ -1043,9 +1044,7 @@ class _Compiled:
                 response = self._preflight(request, app, origin, acrm, acrh, acrpn)
             else:
                 response = self._actual(request, app, origin)
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[key] = response
+            remember(memo, key, response, _MEMO_SIZE)
         return response
 
     def _preflight(

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from ._memo import remember
 from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder, StreamBodySupport
 from .check import clip, cors_check
 from .errors import ScriptError, ScriptProblem
@@ -398,7 +399,7 @@ def preflight_verdict(
             index=response.index,
             profile=profile,
         )
-        memo[key] = result
+        remember(memo, key, result)
     return result
 
 

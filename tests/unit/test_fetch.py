@@ -1404,6 +1404,57 @@ def test_evaluation_is_a_value(browser: cs.BrowserProfile) -> None:
         a.reason = None  # type: ignore[misc]
 
 
+def test_fast_evaluation_constructor_matches_attrs() -> None:
+    # evaluate() builds Evaluation through slot descriptors instead of attrs' __init__;
+    # the two must agree field for field, in attrs' field order, so adding a field
+    # without updating the fast constructor fails here.
+    import inspect
+
+    from corsspec.fetch import _new_evaluation
+
+    names = [f.name for f in attrs.fields(cs.Evaluation)]
+    assert list(inspect.signature(_new_evaluation).parameters) == names
+    req = Req().build()
+    reason = cs.Reason(code=cs.ReasonCode.ACAO_MISSING, stage=cs.Stage.ACTUAL)
+    cache = cs.PreflightCache()
+    values: list[Any] = [reason, req, cs.FIREFOX, None, None, ("a",), (), (req,), (ok(),), cache]
+    fast = _new_evaluation(*values)
+    slow = cs.Evaluation(**dict(zip(names, values, strict=True)))
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    assert [getattr(fast, n) for n in names] == values
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.status = 1  # type: ignore[misc]
+
+
+def test_repeated_evaluation_uses_memo_without_changing_verdicts(
+    browser: cs.BrowserProfile,
+) -> None:
+    # Plans, CORS checks and exposure lists are memoised on the (immutable) request and
+    # responses, keyed by the profile's identity. An equal profile built separately, and
+    # a second evaluation, must give the same verdict as the first.
+    req = Req(credentials="include").build()
+    granted = ok(
+        ("Access-Control-Allow-Origin", ORIGIN),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("X-Secret", "1"),
+    )
+    server = cs.Exchange(actual=granted)
+    twin = attrs.evolve(browser)
+    assert twin == browser
+    assert twin is not browser
+    first = run(req, server, browser)
+    assert first.allowed
+    assert run(req, server, browser) == first
+    again = run(req, server, twin)
+    assert again == first
+    # A different answer for the same request is judged afresh, not read from a memo.
+    refused = run(req, cs.Exchange(actual=ok(("Access-Control-Allow-Origin", ORIGIN))), twin)
+    assert refused.reason is not None
+    assert refused.reason.code is cs.ReasonCode.ACAC_NOT_TRUE
+
+
 def test_explain_mentions_the_reason(browser: cs.BrowserProfile) -> None:
     ev = run(Req().build(), cs.Exchange(actual=ok()), browser)
     text = ev.explain()
