@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
@@ -148,12 +149,16 @@ def to_api(value: Api | Literal["fetch", "xhr"]) -> Api:
     return result
 
 
+#: File API: a Blob type with a code point outside U+0020-U+007E is dropped.
+_OUTSIDE_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
 def _blob_type(value: str) -> str:
     # File API: a Blob type outside U+0020-U+007E becomes "", otherwise it is lowercased.
     text: object = value
     if not isinstance(text, str):
         raise InvalidRequestError("body type", text, RequestProblem.BAD_BODY, "a str")
-    if any(not (0x20 <= ord(ch) <= 0x7E) for ch in value):
+    if _OUTSIDE_PRINTABLE_ASCII.search(value) is not None:
         return ""
     return value.lower()
 

@@ -192,7 +192,7 @@ def is_forbidden_request_header(name: str, value: str) -> bool:
 
 def has_cors_unsafe_byte(value: str) -> bool:
     """Fetch: whether ``value`` contains a CORS-unsafe request-header byte."""
-    return any(ch in _UNSAFE_BYTES for ch in value)
+    return not _UNSAFE_BYTES.isdisjoint(value)
 
 
 _TOKEN_CODE_POINTS = frozenset(
@@ -211,12 +211,12 @@ def parse_mime_essence(value: str) -> str | None:
     if slash <= 0:
         return None
     mime_type = text[:slash]
-    if not all(ch in _TOKEN_CODE_POINTS for ch in mime_type):
+    if not _TOKEN_CODE_POINTS.issuperset(mime_type):
         return None
     semicolon = text.find(";", slash + 1)
     subtype = text[slash + 1 :] if semicolon < 0 else text[slash + 1 : semicolon]
     subtype = subtype.rstrip(HTTP_WHITESPACE)
-    if not subtype or not all(ch in _TOKEN_CODE_POINTS for ch in subtype):
+    if not subtype or not _TOKEN_CODE_POINTS.issuperset(subtype):
         return None
     return byte_lowercase(mime_type) + "/" + byte_lowercase(subtype)
 
@@ -303,7 +303,7 @@ def is_cors_safelisted_request_header(
             return False
         return not has_cors_unsafe_byte(value)
     if key in ("accept-language", "content-language"):
-        return all(ch in _LANGUAGE_BYTES for ch in value)
+        return _LANGUAGE_BYTES.issuperset(value)
     if key == "content-type":
         if has_cors_unsafe_byte(value) or (rules.high_bytes_unsafe and _has_high_byte(value)):
             return False

@@ -86,6 +86,55 @@ def test_all_names_exist_and_dir_matches() -> None:
     assert sorted(dir(cs)) == sorted(cs.__all__)
 
 
+def test_lazy_exports_match_the_type_checking_imports() -> None:
+    # corsspec/__init__.py lists each public name twice: in the TYPE_CHECKING imports
+    # (what type checkers see) and in _EXPORTS (what __getattr__ loads). They must name
+    # the same objects, and cover __all__.
+    import ast
+    import importlib
+    from pathlib import Path
+
+    tree = ast.parse(Path(cs.__file__).read_text(encoding="utf-8"))
+    static: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for stmt in node.body:
+                assert isinstance(stmt, ast.ImportFrom)
+                assert stmt.module is not None
+                static.update({alias.name: stmt.module for alias in stmt.names})
+    exports = cs._EXPORTS
+    assert static == exports
+    assert set(exports) | {"__version__"} == set(cs.__all__)
+    for name, module in exports.items():
+        assert getattr(cs, name) is getattr(importlib.import_module(f"corsspec.{module}"), name)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        cs.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_import_corsspec_defers_the_engine() -> None:
+    # `import corsspec` alone loads no submodule but _version; the first use of a name
+    # loads the module that defines it (and what that imports), nothing more.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import corsspec\n"
+        "before = sorted(m for m in sys.modules if m.startswith('corsspec.'))\n"
+        "corsspec.Request\n"
+        "after = sorted(m for m in sys.modules if m.startswith('corsspec.'))\n"
+        "print(' '.join(before)); print(' '.join(after))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    assert out[0].split() == ["corsspec._version"]
+    after = set(out[1].split())
+    assert "corsspec.model" in after
+    assert "corsspec.fetch" not in after
+    assert "corsspec.policy" not in after
+
+
 def _request() -> cs.Request:
     return cs.Request(
         method="PUT",
