@@ -30,6 +30,7 @@ from .headers import HeaderPairs, byte_lowercase
 from .model import (
     Body,
     BodyKind,
+    Credentials,
     Mode,
     RedirectMode,
     Request,
@@ -88,6 +89,7 @@ _OPAQUE_REDIRECT = ResponseType.OPAQUE_REDIRECT
 _REDIRECT_ERROR = RedirectMode.ERROR
 _REDIRECT_MANUAL = RedirectMode.MANUAL
 _REDIRECT_FOLLOW = RedirectMode.FOLLOW
+_INCLUDE = Credentials.INCLUDE
 
 #: What a server without an OPTIONS handler typically answers a preflight with.
 _NO_OPTIONS_HANDLER = Response(status=405)
@@ -368,7 +370,7 @@ def _finish(
             notes += (_OPAQUE,)
         else:
             status = response.status
-            visible, expose_notes = _visible(response, rtype, request.credentialed, profile)
+            visible, expose_notes = _visible(response, rtype is _CORS, request, profile)
             if expose_notes:
                 notes += expose_notes
     return _new_evaluation(
@@ -386,15 +388,14 @@ def _finish(
 
 
 def _visible(
-    response: Response, rtype: ResponseType, credentialed: bool, profile: BrowserProfile
+    response: Response, cors: bool, request: Request, profile: BrowserProfile
 ) -> tuple[tuple[str, ...], tuple[Note, ...]]:
     """Readable header names of a basic or CORS response, computed once per response."""
+    credentialed = request.credentials is _INCLUDE
     short_circuit = profile.expose_wildcard_short_circuits
-    cors = rtype is _CORS
     # Plain bools in the key: enum members hash through a Python-level __hash__.
     key = ("visible", cors, credentialed, short_circuit)
-    memo = response._memo
-    result: tuple[tuple[str, ...], tuple[Note, ...]] | None = memo.get(key)
+    result: tuple[tuple[str, ...], tuple[Note, ...]] | None = response._memo.get(key)
     if result is None:
         result = visible_header_names(
             response.index,
@@ -402,7 +403,7 @@ def _visible(
             credentialed=credentialed,
             wildcard_short_circuits=short_circuit,
         )
-        remember(memo, key, result)
+        remember(response._memo, key, result)
     return result
 
 
