@@ -1559,7 +1559,17 @@ def trace(evaluation: Evaluation, browser: BrowserProfile | None = None) -> tupl
     Checks that the browser did not reach because an earlier one failed are kept with
     :attr:`Outcome.SKIPPED`, so the trace also shows what would be next.
     """
-    profile = browser or evaluation.browser
+    return _trace(evaluation, browser or evaluation.browser, settle=True)
+
+
+def _trace(evaluation: Evaluation, profile: BrowserProfile, *, settle: bool) -> tuple[Check, ...]:
+    """The trace; ``settle=False`` leaves each check as this module judged it on its own.
+
+    The checks here re-read the recorded requests and responses instead of replaying
+    the engine, so they could drift from it. Settling makes the last hop agree with the
+    verdict; the unsettled form lets a test prove there was nothing to correct (every
+    case of the conformance corpus, under every profile).
+    """
     request = evaluation.request
     reason = evaluation.reason
     checks: list[Check] = []
@@ -1646,7 +1656,7 @@ def trace(evaluation: Evaluation, browser: BrowserProfile | None = None) -> tupl
                         expected="one http(s) URL",
                     )
                 )
-        if i == last and reason is not None:
+        if settle and i == last and reason is not None:
             hop_checks = _settle(hop_checks, reason, evaluation)
         blocks.append(hop_checks)
     if len(blocks) > 2 * _KEEP_HOPS + 1:

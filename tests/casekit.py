@@ -316,20 +316,34 @@ def script_header_names(request: Mapping[str, Any]) -> set[str]:
     return {p[0].lower() for p in request.get("headers", [])} - UA_MANAGED_HEADER_NAMES
 
 
-def engine_observations(case: Mapping[str, Any], browser: str) -> list[dict[str, Any]]:
-    """What ``browser``'s profile predicts for each step of ``case`` (OBSERVATIONs)."""
+def engine_evaluations(
+    case: Mapping[str, Any], browser: str
+) -> list[cs.Evaluation | cs.ScriptError]:
+    """``browser``'s profile run through each step of ``case``, the cache carried over:
+    each step's evaluation, or the ScriptError the engine throws for it."""
     profile = cs.get_profile(browser)
     server = RouteServer(case["routes"])
     cache = cs.PreflightCache()
     now = 0.0
-    out: list[dict[str, Any]] = []
+    out: list[cs.Evaluation | cs.ScriptError] = []
     for step in case["steps"]:
         now += float(step.get("after", 0)) + 0.05
-        req_spec = step["request"]
         try:
-            request = build_request(req_spec)
+            request = build_request(step["request"])
             ev = cs.evaluate(request, server, browser=profile, cache=cache, now=now)
         except cs.ScriptError as exc:
+            out.append(exc)
+            continue
+        cache = ev.cache if ev.cache is not None else cache
+        out.append(ev)
+    return out
+
+
+def engine_observations(case: Mapping[str, Any], browser: str) -> list[dict[str, Any]]:
+    """What ``browser``'s profile predicts for each step of ``case`` (OBSERVATIONs)."""
+    out: list[dict[str, Any]] = []
+    for step, ev in zip(case["steps"], engine_evaluations(case, browser), strict=True):
+        if isinstance(ev, cs.ScriptError):
             out.append(
                 {
                     "outcome": "script-error",
@@ -337,13 +351,12 @@ def engine_observations(case: Mapping[str, Any], browser: str) -> list[dict[str,
                     "type": None,
                     "headers": None,
                     "requests": [],
-                    "reason": exc.reason.value,
+                    "reason": ev.reason.value,
                 }
             )
             continue
-        cache = ev.cache if ev.cache is not None else cache
-        xhr = request.api is cs.Api.XHR
-        names = script_header_names(req_spec)
+        xhr = ev.request.api is cs.Api.XHR
+        names = script_header_names(step["request"])
         out.append(
             {
                 "outcome": "ok" if ev.allowed else "network-error",
