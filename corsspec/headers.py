@@ -109,7 +109,8 @@ def index_headers(pairs: HeaderPairs) -> dict[str, list[str]]:
     """Group values by byte-lowercased name, in order: the basis of every lookup."""
     index: dict[str, list[str]] = {}
     for name, value in pairs:
-        key = byte_lowercase(name)
+        # byte_lowercase, inlined: every response header line passes through here.
+        key = name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
         bucket = index.get(key)
         if bucket is None:
             index[key] = [value]
