@@ -198,7 +198,7 @@ def main(argv: list[str]) -> int:
     # What the memo saves: the first evaluation of each new Request (built beforehand,
     # outside the timing) against the same server. The rows above re-evaluate one
     # Request, whose per-profile plan is computed once and kept with it.
-    first_name = "corsspec: preflighted PUT, first eval of a new Request"
+    first_name = "corsspec: preflighted PUT, each call a new Request"
     figures[first_name] = samples_first = min(
         first_evaluations(preflighted_request, server, max(number // 10, 500))
         for _ in range(rounds)
