@@ -37,6 +37,7 @@ from .model import (
     Response,
     ResponseType,
     default_content_type,
+    slot_setters,
     wire_request,
 )
 from .origins import URL, Origin
@@ -186,13 +187,26 @@ class Evaluation:
         return explain(self, browser)
 
 
-def _evaluation_constructor() -> Callable[..., Evaluation]:
-    """A positional constructor for :class:`Evaluation`, for :func:`evaluate`'s hot path.
+def _evaluation_constructor() -> Callable[
+    [
+        Reason | None,
+        Request,
+        BrowserProfile,
+        ResponseType | None,
+        int | None,
+        tuple[str, ...],
+        tuple[Note, ...],
+        tuple[Request, ...],
+        tuple[Response, ...],
+        PreflightCache | None,
+    ],
+    Evaluation,
+]:
+    """A positional constructor for :class:`Evaluation`, for evaluate's hot path.
 
-    attrs' keyword ``__init__`` sets each field of a frozen class through
-    ``object.__setattr__``; writing the slots through their descriptors costs about
-    half. Evaluation has no validators, converters or defaults that compute, so the
-    two build equal objects (a test checks the field order and the result).
+    Equal to ``Evaluation(reason=..., ...)`` (the class has no converters or
+    validators); attrs' keyword ``__init__`` costs about twice as much. The setters
+    are the closure's cells: cheaper to reach than globals, per call.
     """
     (
         set_reason,
@@ -205,7 +219,19 @@ def _evaluation_constructor() -> Callable[..., Evaluation]:
         set_sent,
         set_responses,
         set_cache,
-    ) = (getattr(Evaluation, field.name).__set__ for field in attrs.fields(Evaluation))
+    ) = slot_setters(
+        Evaluation,
+        "reason",
+        "request",
+        "browser",
+        "response_type",
+        "status",
+        "visible_headers",
+        "notes",
+        "sent",
+        "responses",
+        "cache",
+    )
     new = object.__new__
 
     def new_evaluation(
@@ -496,7 +522,7 @@ def _hop(
     hop.serialized = serialized = "null" if tainted else origin.serialize()
 
     # Main fetch step 12: choose the response tainting.
-    if (tainting in (None, _BASIC) and origin.same_origin(current.origin)) or (
+    if (tainting in (None, _BASIC) and origin.same_origin_as_url(current)) or (
         current.scheme == "data" and len(url_list) == 1
     ):
         hop.tainting = _BASIC

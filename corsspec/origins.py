@@ -79,6 +79,16 @@ class Origin:
         # Serializations are cached and canonical, so comparing them compares the tuples.
         return self._serialized == other._serialized
 
+    def same_origin_as_url(self, url: URL) -> bool:
+        """HTML: same origin, between this origin and ``url``'s origin.
+
+        Equal to ``self.same_origin(url.origin)`` without building that origin (the
+        engine asks this once per new request).
+        """
+        if self.opaque or url.scheme not in DEFAULT_PORTS:
+            return False
+        return self.scheme == url.scheme and self.host == url.host and self.port == url.port
+
 
 #: An opaque origin (a sandboxed document, a ``data:`` page): serializes as ``null``.
 NULL_ORIGIN = Origin(opaque=True)

@@ -151,6 +151,18 @@ def test_url_round_trip(origin: cs.Origin, rest: str) -> None:
     assert url.origin == origin
 
 
+@given(origin_objects(), origin_objects(), st.booleans())
+def test_same_origin_as_url_agrees_with_same_origin(
+    origin: cs.Origin, other: cs.Origin, same: bool
+) -> None:
+    # The engine's shortcut (no Origin built for the URL) against the definition.
+    target = origin if same else other
+    if target.opaque:
+        return
+    url = cs.parse_url(target.serialize() + "/p")
+    assert origin.same_origin_as_url(url) is origin.same_origin(url.origin)
+
+
 # --- normalisers are idempotent ----------------------------------------------------------------
 
 

@@ -722,3 +722,41 @@ def test_response_index_is_read_only() -> None:
     r = cs.Response(headers=[("Vary", "Origin")])
     with pytest.raises(TypeError):
         r.index["access-control-allow-origin"] = ("*",)  # type: ignore[index]
+
+
+def test_slot_setters_need_exactly_the_fields() -> None:
+    # The engine's fast constructors (wire_request, Evaluation) name every field; a
+    # field added to a model without updating them fails at import, not silently.
+    from corsspec.model import slot_setters
+
+    names = [f.name for f in attrs.fields(cs.Body)]
+    assert len(slot_setters(cs.Body, *names)) == len(names)
+    with pytest.raises(TypeError, match="Body has fields"):
+        slot_setters(cs.Body, *names[:-1])
+    with pytest.raises(TypeError, match="Body has fields"):
+        slot_setters(cs.Body, *names, "extra")
+
+
+def test_wire_request_equals_a_validated_request() -> None:
+    from corsspec.model import wire_request
+
+    like = cs.Request(
+        method="POST",
+        url="https://api.example/x",
+        origin="https://app.example",
+        mode="same-origin",
+        credentials="include",
+        redirect="manual",
+    )
+    built = wire_request(
+        method="PUT",
+        url=like.url,
+        origin=like.origin,
+        headers=(("X-A", "1"),),
+        like=like,
+        body=cs.Body.text("x"),
+    )
+    expected = attrs.evolve(like, method="PUT", headers=(("X-A", "1"),), body=cs.Body.text("x"))
+    assert built == expected
+    assert hash(built) == hash(expected)
+    assert built._memo == {}

@@ -394,7 +394,6 @@ class URLCase:
     bug: str | None = None
 
 
-
 PARSE_URL_CASES: tuple[URLCase, ...] = (
     URLCase(
         id="plain",
@@ -605,3 +604,34 @@ def test_origin_and_url_pickle() -> None:
     assert pickle.loads(pickle.dumps(o)) == o
     assert pickle.loads(pickle.dumps(u)) == u
     assert pickle.loads(pickle.dumps(NULL_ORIGIN)) == NULL_ORIGIN
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://app.example/x",
+        "https://APP.example:443/",
+        "https://app.example:8443/",
+        "http://app.example/",
+        "https://www.app.example/",
+        "data:text/plain,hi",
+        "about:blank",
+        "http://[::1]:8080/",
+        "http://127.0.0.1/",
+    ],
+)
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.example",
+        "http://app.example",
+        "https://app.example:8443",
+        "null",
+        "http://[::1]:8080",
+        "http://127.0.0.1",
+    ],
+)
+def test_same_origin_as_url_equals_same_origin_with_its_origin(origin: str, url: str) -> None:
+    o = NULL_ORIGIN if origin == "null" else cs.parse_origin(origin)
+    u = cs.parse_url(url)
+    assert o.same_origin_as_url(u) is o.same_origin(u.origin)
