@@ -339,9 +339,10 @@ class _Plan:
             profile=profile,
             no_cors=request.mode is Mode.NO_CORS,
         )
-        self.has_authorization = any(
-            byte_lowercase(n) in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
-            for n, _ in self.prepared.headers
+        # Authorization is never CORS-safelisted, so it is among the unsafe names
+        # exactly when the header list has it.
+        self.has_authorization = not CORS_NON_WILDCARD_REQUEST_HEADER_NAMES.isdisjoint(
+            self.prepared.unsafe_names
         )
         notes = [
             Note(code=NoteCode.FORBIDDEN_HEADER_DROPPED, detail=n) for n in self.prepared.dropped

@@ -33,7 +33,7 @@ from .safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
     cors_unsafe_request_header_names,
     is_cors_safelisted_method,
-    is_forbidden_request_header,
+    is_forbidden_header_key,
     is_no_cors_safelisted_request_header,
 )
 
@@ -115,11 +115,12 @@ def prepare_headers(
     UA-added ``Accept: */*`` (Fetch: fetch step 12) when the profile counts it.
     """
     kept: list[tuple[str, str]] = []
+    lowered: set[str] = set()  # byte-lowercased names of what is kept
     dropped: set[str] = set()
     combined: dict[str, str] = {}
     for name, value in headers:
         key = byte_lowercase(name)
-        if is_forbidden_request_header(name, value):
+        if is_forbidden_header_key(key, value):
             dropped.add(key)
             continue
         if no_cors:
@@ -131,8 +132,9 @@ def prepare_headers(
                 continue
             combined[key] = joined
         kept.append((name, value))
+        lowered.add(key)
+    # XHR's combine keeps one line per name, so the set of names stays the same.
     wire: HeaderPairs = _combine(kept) if api is Api.XHR else tuple(kept)
-    lowered = {byte_lowercase(n) for n, _ in wire}
     if content_type is not None and "content-type" not in lowered:
         wire = (*wire, ("Content-Type", content_type))
     adds_accept = "accept" not in lowered

@@ -180,7 +180,11 @@ def is_forbidden_request_header(name: str, value: str) -> bool:
     (``X-HTTP-Method``, ``X-HTTP-Method-Override``, ``X-Method-Override``) when any item
     of its value (get, decode, and split) is a forbidden method.
     """
-    key = byte_lowercase(name)
+    return is_forbidden_header_key(byte_lowercase(name), value)
+
+
+def is_forbidden_header_key(key: str, value: str) -> bool:
+    """:func:`is_forbidden_request_header` for a name already byte-lowercased."""
     if key in FORBIDDEN_REQUEST_HEADER_NAMES:
         return True
     if key.startswith(("proxy-", "sec-")):
@@ -295,9 +299,13 @@ def is_cors_safelisted_request_header(
 
     ``rules`` carries an engine's departures (see :class:`SafelistRules`).
     """
+    return _safelisted_key(byte_lowercase(name), value, rules)
+
+
+def _safelisted_key(key: str, value: str, rules: SafelistRules) -> bool:
+    """:func:`is_cors_safelisted_request_header` for a name already byte-lowercased."""
     if len(value) > SAFELISTED_VALUE_MAX_LEN:
         return False
-    key = byte_lowercase(name)
     if key == "accept":
         if rules.high_bytes_unsafe and _has_high_byte(value):
             return False
@@ -339,11 +347,12 @@ def cors_unsafe_request_header_names(
     potentially: list[str] = []
     total = 0
     for name, value in headers:
-        if is_cors_safelisted_request_header(name, value, rules):
-            potentially.append(byte_lowercase(name))
+        key = byte_lowercase(name)
+        if _safelisted_key(key, value, rules):
+            potentially.append(key)
             total += len(value)
         else:
-            unsafe.append(byte_lowercase(name))
+            unsafe.append(key)
     if rules.value_budget is not None and total > rules.value_budget:
         unsafe.extend(potentially)
     if rules.deduplicate:

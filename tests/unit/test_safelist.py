@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
+import corsspec as cs
 from corsspec import safelist as sl
 from tests.unit._support import params
 
@@ -1349,3 +1350,14 @@ def test_constant_tables_match_spec() -> None:
     } == sl.SAFELISTED_CONTENT_TYPE_ESSENCES
     assert sl.SAFELISTED_VALUE_MAX_LEN == 128
     assert sl.SAFELISTED_VALUE_BUDGET == 1024
+
+
+@pytest.mark.parametrize("profile", [cs.CHROMIUM, cs.FIREFOX, cs.WEBKIT, cs.SPEC], ids=str)
+@pytest.mark.parametrize("value", ["", "Bearer x", "1", "on", "text/plain", "bytes=0-"])
+def test_authorization_is_never_safelisted(profile: cs.BrowserProfile, value: str) -> None:
+    # The engine reads "the request has Authorization" off its CORS-unsafe names
+    # (fetch._Plan), which holds because no engine safelists Authorization.
+    rules = profile.safelist_rules
+    assert not sl.is_cors_safelisted_request_header("Authorization", value, rules)
+    names = sl.cors_unsafe_request_header_names((("AUTHORIZATION", value),), rules)
+    assert "authorization" in names
