@@ -191,6 +191,11 @@ class BrowserProfile:
     #: Whether an Origin header sent on one hop is kept on the next even where Fetch
     #: would send none (e.g. no-cors POST turned into GET by a 301).
     keeps_origin_header_on_redirect: bool = False
+    #: Whether the body's Content-Type, which the Request constructor appends to the
+    #: headers, passes the request-no-cors guard like any header script appends (Fetch:
+    #: Request constructor, Headers "append"): a type that is not no-CORS-safelisted is
+    #: then not sent in ``no-cors`` mode.
+    no_cors_guards_body_content_type: bool = True
 
     @functools.cached_property
     def safelist_rules(self) -> SafelistRules:
@@ -344,6 +349,10 @@ WEBKIT = BrowserProfile(
     preflight_lists_original_headers=True,
     rewrites_delete_to_get_on_cross_origin_redirect=True,
     keeps_origin_header_on_redirect=True,
+    # A no-cors POST sends its Blob's type even when it is not safelisted (recorded:
+    # cur-nocors-body-type-blob-unsafe, cur-nocors-body-type-blob-json; found by the
+    # random batch of seed 901442942).
+    no_cors_guards_body_content_type=False,
     # A result must exist for the resource (recorded: cur-cache-forced-preflight-xhr).
     cache_lookup_needs_entry=True,
     # Recorded: cur-cache-forced-preflight-xhr (forced POST served from the cache).

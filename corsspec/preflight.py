@@ -135,7 +135,17 @@ def prepare_headers(
         lowered.add(key)
     # XHR's combine keeps one line per name, so the set of names stays the same.
     wire: HeaderPairs = _combine(kept) if api is Api.XHR else tuple(kept)
-    if content_type is not None and "content-type" not in lowered:
+    if (
+        content_type is not None
+        and "content-type" not in lowered
+        and not (
+            no_cors
+            and profile.no_cors_guards_body_content_type
+            and not is_no_cors_safelisted_request_header("Content-Type", content_type)
+        )
+    ):
+        # Request constructor: append the body's Content-Type, through the same guard
+        # as script's headers (request-no-cors keeps only safelisted values).
         wire = (*wire, ("Content-Type", content_type))
     adds_accept = "accept" not in lowered
     judged: Sequence[tuple[str, str]] = wire

@@ -1045,3 +1045,33 @@ def test_max_age_reaches_the_preflight_result(browser: cs.BrowserProfile) -> Non
     result = _check(case, browser)
     assert isinstance(result, PreflightResult)
     assert result.max_age == by_profile(100000, _CAPS, browser)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "sent_by_spec"),
+    [
+        ("text/plain;charset=UTF-8", True),
+        ("application/x-www-form-urlencoded;charset=UTF-8", True),
+        ("multipart/form-data; boundary=x", True),
+        ("image/png", False),
+        ("application/json", False),
+    ],
+)
+@pytest.mark.parametrize("profile", [cs.SPEC, cs.CHROMIUM, cs.FIREFOX, cs.WEBKIT], ids=str)
+def test_no_cors_body_content_type_passes_the_guard(
+    content_type: str, sent_by_spec: bool, profile: cs.BrowserProfile
+) -> None:
+    # Request constructor: the body's Content-Type is appended through the
+    # request-no-cors guard; WebKit appends it regardless (recorded:
+    # cur-nocors-body-type-blob-unsafe). In cors mode the guard is "request": always sent.
+    from corsspec.preflight import prepare_headers
+
+    def sent(no_cors: bool) -> bool:
+        prepared = prepare_headers(
+            (), api=cs.Api.FETCH, content_type=content_type, profile=profile, no_cors=no_cors
+        )
+        return ("Content-Type", content_type) in prepared.headers
+
+    expected = sent_by_spec or not profile.no_cors_guards_body_content_type
+    assert sent(no_cors=True) is expected
+    assert sent(no_cors=False) is True
