@@ -228,9 +228,9 @@ class PreflightCache:
         engines that keep one result per resource first need that result to exist.
         """
         names = tuple(header_names)
-        return self.vouches(key, method, method_exempt, names, now, profile)
+        return self._vouches(key, method, method_exempt, names, now, profile)
 
-    def vouches(
+    def _vouches(
         self,
         key: CacheKey,
         method: str,

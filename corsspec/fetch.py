@@ -882,7 +882,7 @@ def _cache_vouches(
     )
     key = hop.cache_key
     assert key is not None  # precondition: _hop builds it for a hop on the preflight path
-    return cache.vouches(key, method, exempt, hop.pf_unsafe, now, profile)
+    return cache._vouches(key, method, exempt, hop.pf_unsafe, now, profile)
 
 
 class _PreflightStep:
