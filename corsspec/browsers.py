@@ -108,8 +108,10 @@ class BrowserProfile:
     #: Fetch: CORS-preflight fetch step 7.3 — a forced preflight (upload listener, stream)
     #: answered without Access-Control-Allow-Methods allows the request's own method.
     forced_preflight_allows_own_method: bool = True
-    #: Whether Access-Control-Expose-Headers is read item by item, so a ``*`` before an
-    #: invalid item still exposes everything (Fetch: the whole list fails to parse).
+    #: Whether ``fetch()`` reads Access-Control-Expose-Headers item by item, so a ``*``
+    #: before an invalid item still exposes everything (Fetch: the whole list fails to
+    #: parse). XHR parses the whole list in every engine (recorded:
+    #: cur-expose-star-then-invalid-xhr, cur-expose-star-then-invalid-xhr-preflighted).
     expose_wildcard_short_circuits: bool = False
     #: Whether only several Access-Control-Allow-Origin *lines* count as "multiple", and
     #: every other wrong value (a comma list on one line, an unparsable value) is a
@@ -287,7 +289,9 @@ FIREFOX = BrowserProfile(
     stream_body=StreamBodySupport.STRINGIFIED,
     # Recorded: cur-xhr-upload-listener-put-no-acam.
     forced_preflight_allows_own_method=False,
-    # Tokens are read one by one; `*` wins before a bad token (cur-expose-star-then-invalid).
+    # fetch() reads tokens one by one; `*` wins before a bad token (recorded:
+    # cur-expose-star-then-invalid, cur-expose-star-then-invalid-preflighted). Its XHR
+    # does not (cur-expose-star-then-invalid-xhr; found by random seeds 1 and 3).
     expose_wildcard_short_circuits=True,
     # Counts ACAO header lines (CORSMultipleAllowOriginNotAllowed).
     acao_multiple_counts_lines=True,

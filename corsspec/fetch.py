@@ -28,6 +28,7 @@ from .check import cors_check, visible_header_names
 from .errors import InvalidRequestError, RequestProblem
 from .headers import HeaderPairs, byte_lowercase
 from .model import (
+    Api,
     Body,
     BodyKind,
     Credentials,
@@ -91,6 +92,7 @@ _REDIRECT_ERROR = RedirectMode.ERROR
 _REDIRECT_MANUAL = RedirectMode.MANUAL
 _REDIRECT_FOLLOW = RedirectMode.FOLLOW
 _INCLUDE = Credentials.INCLUDE
+_FETCH = Api.FETCH
 
 #: What a server without an OPTIONS handler typically answers a preflight with.
 _NO_OPTIONS_HANDLER = Response(status=405)
@@ -419,7 +421,7 @@ def _visible(
 ) -> tuple[tuple[str, ...], tuple[Note, ...]]:
     """Readable header names of a basic or CORS response, computed once per response."""
     credentialed = request.credentials is _INCLUDE
-    short_circuit = profile.expose_wildcard_short_circuits
+    short_circuit = profile.expose_wildcard_short_circuits and request.api is _FETCH
     # Plain bools in the key: enum members hash through a Python-level __hash__.
     key = ("visible", cors, credentialed, short_circuit)
     result: tuple[tuple[str, ...], tuple[Note, ...]] | None = response._memo.get(key)

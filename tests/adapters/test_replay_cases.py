@@ -133,7 +133,13 @@ def test_adapters_agree_with_recorded_browsers(
     finally:
         casekit.RouteServer = switch  # type: ignore[misc,assignment]
     strip = [{k: v for k, v in obs.items() if k != "reason"} for obs in engine]
-    if strip != observed:
-        pytest.skip("the engine itself disagrees with this recording (see test_recorded)")
     via_adapter = casekit.engine_observations(record["case"], record["browser"])
+    if strip != observed:
+        # A recording test_recorded tolerates (Firefox's nondeterministic preflight-cache
+        # reuse): the engine's prediction is the reference, and the adapter must give it.
+        problems, tolerated = casekit.compare_steps(observed, engine, record["browser"])
+        assert not problems
+        assert tolerated
+        assert via_adapter == engine
+        return
     assert [{k: v for k, v in obs.items() if k != "reason"} for obs in via_adapter] == observed
