@@ -465,7 +465,6 @@ class _Hop:
 
     __slots__ = (
         "cache_key",
-        "data",
         "method",
         "origin_value",
         "pf_has_authorization",
@@ -486,8 +485,6 @@ class _Hop:
         self.origin_value: str | None = None
         self.cache_key: CacheKey | None = None
         self.wire: Request | None = None
-        #: The wire request is for a data: URL (it answers itself).
-        self.data = False
         self.preflight: Request | None = None
         self.method = ""
         self.pf_unsafe: tuple[str, ...] = ()
@@ -585,7 +582,6 @@ def _hop(
         like=request,
         body=body,
     )
-    hop.data = current.scheme == "data"
     return hop
 
 
@@ -670,7 +666,7 @@ def evaluate(
 
         wire = hop.wire
         assert wire is not None  # precondition: built for every hop without a reason
-        if hop.data:
+        if wire.url.scheme == "data":
             # Main fetch step 12.2 / scheme fetch: a data: URL answers itself.
             response = _data_response(wire.url)
             return _finish(

@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 from multidict import CIMultiDictProxy
@@ -501,21 +501,37 @@ def slot_setters(cls: type, *names: str) -> tuple[Callable[[object, Any], None],
     return tuple(getattr(cls, name).__set__ for name in names)
 
 
-class _WireRequest(Protocol):
-    def __call__(
-        self,
-        *,
-        method: str,
-        url: URL,
-        origin: Origin,
-        headers: HeaderPairs,
-        like: Request,
-        body: Body | None,
-    ) -> Request: ...
+#: Request's slot setters, in the order wire_request unpacks them.
+_REQUEST_SETTERS = slot_setters(
+    Request,
+    "method",
+    "url",
+    "origin",
+    "headers",
+    "mode",
+    "credentials",
+    "redirect",
+    "body",
+    "api",
+    "upload_listener",
+)
 
 
-def _wire_request_constructor() -> _WireRequest:
-    # The setters are the closure's cells: cheaper to reach than globals, per call.
+def wire_request(
+    *,
+    method: str,
+    url: URL,
+    origin: Origin,
+    headers: HeaderPairs,
+    like: Request,
+    body: Body | None,
+) -> Request:
+    """A request as the browser puts it on the wire, built without re-validation.
+
+    Precondition: every value is already valid and normalised (it was derived from a
+    validated :class:`Request`); only the engine calls this. Mode, credentials, redirect
+    mode, API and upload listener are those of ``like``.
+    """
     (
         set_method,
         set_url,
@@ -527,50 +543,16 @@ def _wire_request_constructor() -> _WireRequest:
         set_body,
         set_api,
         set_upload_listener,
-    ) = slot_setters(
-        Request,
-        "method",
-        "url",
-        "origin",
-        "headers",
-        "mode",
-        "credentials",
-        "redirect",
-        "body",
-        "api",
-        "upload_listener",
-    )
-    new = object.__new__
-
-    def wire_request(
-        *,
-        method: str,
-        url: URL,
-        origin: Origin,
-        headers: HeaderPairs,
-        like: Request,
-        body: Body | None,
-    ) -> Request:
-        """A request as the browser puts it on the wire, built without re-validation.
-
-        Precondition: every value is already valid and normalised (it was derived from
-        a validated :class:`Request`); only the engine calls this. Mode, credentials,
-        redirect mode, API and upload listener are those of ``like``.
-        """
-        inst: Request = new(Request)
-        set_method(inst, method)
-        set_url(inst, url)
-        set_origin(inst, origin)
-        set_headers(inst, headers)
-        set_mode(inst, like.mode)
-        set_credentials(inst, like.credentials)
-        set_redirect(inst, like.redirect)
-        set_body(inst, body)
-        set_api(inst, like.api)
-        set_upload_listener(inst, like.upload_listener)
-        return inst
-
-    return wire_request
-
-
-wire_request = _wire_request_constructor()
+    ) = _REQUEST_SETTERS
+    inst: Request = object.__new__(Request)
+    set_method(inst, method)
+    set_url(inst, url)
+    set_origin(inst, origin)
+    set_headers(inst, headers)
+    set_mode(inst, like.mode)
+    set_credentials(inst, like.credentials)
+    set_redirect(inst, like.redirect)
+    set_body(inst, body)
+    set_api(inst, like.api)
+    set_upload_listener(inst, like.upload_listener)
+    return inst
