@@ -20,8 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 import corsspec as cs
-from corsspec.importers import from_starlette
-from corsspec.policy import Policy
+from corsspec.server.importers import from_starlette
+from corsspec.server.policy import Policy
 
 #: One realistic configuration, used by both sides.
 CONFIG: dict[str, Any] = {

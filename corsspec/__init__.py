@@ -14,10 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ._version import __version__
+from corsspec._version import __version__
 
 if TYPE_CHECKING:
-    from .browsers import (
+    from corsspec.engine.browsers import (
         ALL_BROWSERS,
         CHROMIUM,
         FIREFOX,
@@ -31,12 +31,51 @@ if TYPE_CHECKING:
         StreamBodySupport,
         get_profile,
     )
-    from .cache import (
+    from corsspec.engine.cache import (
         CacheEntry,
         CacheKey,
         PreflightCache,
     )
-    from .errors import (
+    from corsspec.engine.fetch import (
+        Evaluation,
+        Exchange,
+        Server,
+        ServerLike,
+        evaluate,
+    )
+    from corsspec.engine.headers import (
+        HeaderNameSet,
+    )
+    from corsspec.engine.model import (
+        Api,
+        Body,
+        BodyKind,
+        Credentials,
+        Mode,
+        RedirectMode,
+        Request,
+        Response,
+        ResponseType,
+    )
+    from corsspec.engine.preflight import (
+        needs_preflight,
+        preflight_request,
+        unsafe_header_names,
+    )
+    from corsspec.engine.reasons import (
+        Note,
+        NoteCode,
+        Reason,
+        ReasonCode,
+        Stage,
+    )
+    from corsspec.engine.url import (
+        URL,
+        Origin,
+        parse_origin,
+        parse_url,
+    )
+    from corsspec.errors import (
         AdapterError,
         CorsspecError,
         InvalidHeaderError,
@@ -49,49 +88,11 @@ if TYPE_CHECKING:
         ScriptError,
         ScriptProblem,
     )
-    from .fetch import (
-        Evaluation,
-        Exchange,
-        Server,
-        ServerLike,
-        evaluate,
-    )
-    from .headers import (
-        HeaderNameSet,
-    )
-    from .model import (
-        Api,
-        Body,
-        BodyKind,
-        Credentials,
-        Mode,
-        RedirectMode,
-        Request,
-        Response,
-        ResponseType,
-    )
-    from .origins import (
-        URL,
-        Origin,
-        parse_origin,
-        parse_url,
-    )
-    from .policy import (
+    from corsspec.explain import explanation
+    from corsspec.server.policy import (
         Policy,
         PolicyProblem,
         ProblemCode,
-    )
-    from .preflight import (
-        needs_preflight,
-        preflight_request,
-        unsafe_header_names,
-    )
-    from .reasons import (
-        Note,
-        NoteCode,
-        Reason,
-        ReasonCode,
-        Stage,
     )
 
 __all__ = [
@@ -146,6 +147,7 @@ __all__ = [
     "StreamBodySupport",
     "__version__",
     "evaluate",
+    "explanation",
     "get_profile",
     "needs_preflight",
     "parse_origin",
@@ -165,21 +167,21 @@ def __dir__() -> list[str]:
 # engine; after that the name is an ordinary module attribute.
 #: Where each public name lives: the submodule loads on first use of the name.
 _EXPORTS: dict[str, str] = {
-    "ALL_BROWSERS": "browsers",
-    "BrowserFamily": "browsers",
-    "BrowserProfile": "browsers",
-    "CHROMIUM": "browsers",
-    "CacheWildcard": "browsers",
-    "FIREFOX": "browsers",
-    "PROFILES": "browsers",
-    "PreflightCheckOrder": "browsers",
-    "SPEC": "browsers",
-    "StreamBodySupport": "browsers",
-    "WEBKIT": "browsers",
-    "get_profile": "browsers",
-    "CacheEntry": "cache",
-    "CacheKey": "cache",
-    "PreflightCache": "cache",
+    "ALL_BROWSERS": "engine.browsers",
+    "BrowserFamily": "engine.browsers",
+    "BrowserProfile": "engine.browsers",
+    "CHROMIUM": "engine.browsers",
+    "CacheWildcard": "engine.browsers",
+    "FIREFOX": "engine.browsers",
+    "PROFILES": "engine.browsers",
+    "PreflightCheckOrder": "engine.browsers",
+    "SPEC": "engine.browsers",
+    "StreamBodySupport": "engine.browsers",
+    "WEBKIT": "engine.browsers",
+    "get_profile": "engine.browsers",
+    "CacheEntry": "engine.cache",
+    "CacheKey": "engine.cache",
+    "PreflightCache": "engine.cache",
     "AdapterError": "errors",
     "CorsspecError": "errors",
     "InvalidHeaderError": "errors",
@@ -191,36 +193,37 @@ _EXPORTS: dict[str, str] = {
     "PolicyError": "errors",
     "ScriptError": "errors",
     "ScriptProblem": "errors",
-    "Evaluation": "fetch",
-    "Exchange": "fetch",
-    "Server": "fetch",
-    "ServerLike": "fetch",
-    "evaluate": "fetch",
-    "HeaderNameSet": "headers",
-    "Api": "model",
-    "Body": "model",
-    "BodyKind": "model",
-    "Credentials": "model",
-    "Mode": "model",
-    "RedirectMode": "model",
-    "Request": "model",
-    "Response": "model",
-    "ResponseType": "model",
-    "Origin": "origins",
-    "URL": "origins",
-    "parse_origin": "origins",
-    "parse_url": "origins",
-    "Policy": "policy",
-    "PolicyProblem": "policy",
-    "ProblemCode": "policy",
-    "needs_preflight": "preflight",
-    "preflight_request": "preflight",
-    "unsafe_header_names": "preflight",
-    "Note": "reasons",
-    "NoteCode": "reasons",
-    "Reason": "reasons",
-    "ReasonCode": "reasons",
-    "Stage": "reasons",
+    "Evaluation": "engine.fetch",
+    "Exchange": "engine.fetch",
+    "Server": "engine.fetch",
+    "ServerLike": "engine.fetch",
+    "evaluate": "engine.fetch",
+    "HeaderNameSet": "engine.headers",
+    "Api": "engine.model",
+    "Body": "engine.model",
+    "BodyKind": "engine.model",
+    "Credentials": "engine.model",
+    "Mode": "engine.model",
+    "RedirectMode": "engine.model",
+    "Request": "engine.model",
+    "Response": "engine.model",
+    "ResponseType": "engine.model",
+    "Origin": "engine.url",
+    "URL": "engine.url",
+    "parse_origin": "engine.url",
+    "parse_url": "engine.url",
+    "Policy": "server.policy",
+    "PolicyProblem": "server.policy",
+    "ProblemCode": "server.policy",
+    "needs_preflight": "engine.preflight",
+    "preflight_request": "engine.preflight",
+    "unsafe_header_names": "engine.preflight",
+    "Note": "engine.reasons",
+    "NoteCode": "engine.reasons",
+    "Reason": "engine.reasons",
+    "ReasonCode": "engine.reasons",
+    "Stage": "engine.reasons",
+    "explanation": "explain",
 }
 
 

@@ -7,7 +7,7 @@ Commands (``corsspec --help``; docs/cli.md has the details and the scenario form
   ``corsspec check --scenario FILE`` for the cases of a scenario file;
 * ``corsspec explain FILE`` — every case of a scenario file (JSON or YAML);
 * ``corsspec gateway PATH --origin ORIGIN`` — an API Gateway definition, through
-  :mod:`corsspec.adapters.apigateway`.
+  :mod:`corsspec.adapters.aws.apigateway`.
 
 Exit codes: 0 every verdict allowed, 1 something blocked, 2 bad usage or bad input (one
 line on stderr naming the flag, field or value, never a traceback). ``--json`` prints
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
 import json
 import os
 import sys
@@ -31,10 +30,12 @@ from typing import IO, Any, NoReturn
 
 import attrs
 
-from . import __version__
-from .browsers import PROFILES, BrowserProfile
-from .errors import CorsspecError, MissingExtraError, ScriptError
-from .explain import (
+from corsspec import __version__
+from corsspec.engine.browsers import PROFILES, BrowserProfile
+from corsspec.engine.fetch import Exchange, evaluate
+from corsspec.engine.model import Body, BodyKind, Request, Response
+from corsspec.errors import CorsspecError, MissingExtraError, ScriptError
+from corsspec.explain import (
     Check,
     Diagnosis,
     Outcome,
@@ -44,8 +45,6 @@ from .explain import (
     myth_message,
     note_message,
 )
-from .fetch import Exchange, evaluate
-from .model import Body, BodyKind, Request, Response
 
 __all__ = ["EXIT_BLOCKED", "EXIT_OK", "EXIT_USAGE", "UsageError", "load_scenario", "main"]
 
@@ -217,7 +216,7 @@ def _build_request(fields: Mapping[str, Any], where: Callable[[str], str]) -> Re
 
 
 def _field_of(exc: CorsspecError) -> str:
-    from .errors import (  # noqa: PLC0415 - only needed on the error path
+    from corsspec.errors import (  # noqa: PLC0415 - only needed on the error path
         InvalidHeaderError,
         InvalidMethodError,
         InvalidOriginError,
@@ -772,18 +771,12 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 def _cmd_gateway(args: argparse.Namespace, stdout: IO[str]) -> int:
     try:
-        # Imported by name on use: the adapter is optional and may pull in PyYAML.
-        apigateway = importlib.import_module("corsspec.adapters.apigateway")
+        # Imported on use: the adapter is optional and pulls in PyYAML.
+        from corsspec.adapters.aws.apigateway import (  # noqa: PLC0415 - optional extra
+            gateway_report as report_fn,
+        )
     except ModuleNotFoundError as exc:
-        if exc.name in ("corsspec.adapters.apigateway", "corsspec.adapters"):
-            raise UsageError(
-                "gateway: the API Gateway adapter (corsspec.adapters.apigateway) is not"
-                " available in this installation"
-            ) from None
         raise MissingExtraError("apigateway", exc.name or "yaml") from None
-    report_fn: Any = getattr(apigateway, "gateway_report", None)
-    if not callable(report_fn):
-        raise UsageError("gateway: corsspec.adapters.apigateway has no gateway_report()")
     if not Path(args.path).exists():
         raise UsageError(f"{args.path}: no such file")
     lambdas: dict[str, str] = {}
@@ -808,8 +801,7 @@ def _cmd_gateway(args: argparse.Namespace, stdout: IO[str]) -> int:
     else:
         text = report.to_text(_use_color(args, stdout))
         stdout.write(text if text.endswith("\n") else text + "\n")
-    code = report.exit_code
-    return code if isinstance(code, int) else EXIT_USAGE
+    return report.exit_code
 
 
 # ---------------------------------------------------------------------------------------

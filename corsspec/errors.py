@@ -2,7 +2,7 @@
 
 An exception always means the *caller's* input is wrong (or, for :class:`ScriptError`,
 that page script did something the browser rejects synchronously). Whatever a server
-answers is never an exception: it is a verdict (see :mod:`corsspec.reasons`).
+answers is never an exception: it is a verdict (see :mod:`corsspec.engine.reasons`).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import corsspec as cs
+from corsspec.explain import explanation
 
 if TYPE_CHECKING:
     import pytest
@@ -125,7 +126,7 @@ def _names(profiles: Iterable[cs.BrowserProfile]) -> str:
 
 
 def _blocks(evaluations: Iterable[cs.Evaluation]) -> str:
-    return "\n\n".join(f"--- {ev.browser.name} ---\n{ev.explain()}" for ev in evaluations)
+    return "\n\n".join(f"--- {ev.browser.name} ---\n{explanation(ev)}" for ev in evaluations)
 
 
 def _evaluate_all(

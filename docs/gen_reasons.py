@@ -1,4 +1,4 @@
-"""Regenerate docs/reasons.md from corsspec.reasons and corsspec.explain.
+"""Regenerate docs/reasons.md from corsspec.engine.reasons and corsspec.explain.
 
     python docs/gen_reasons.py          # rewrite docs/reasons.md
     python docs/gen_reasons.py --check  # exit 1 if the committed page is stale

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import corsspec as cs
-from corsspec.fetch import is_preflight
-from corsspec.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
+from corsspec.engine.fetch import is_preflight
+from corsspec.engine.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
 
 __all__ = [
     "CASES_DIR",

@@ -1,10 +1,16 @@
-"""Import layering (STYLE "Layout"): imports go one way only, and the core does no I/O.
+"""Import layering (DESIGN "Layers and layout"): imports go one way only, and the core does no I/O.
 
-Every module under ``corsspec/`` is parsed with :mod:`ast`. Module-level imports of
-``corsspec`` modules must point to a lower layer (same-layer imports only where the
-STYLE table allows them); function-level (lazy) imports must carry ``# noqa: PLC0415``;
-layers 0-4 may not import I/O, clock, randomness or third-party modules other than
-attrs and multidict. A fresh interpreter checks what ``import corsspec`` loads.
+The packages are the layers: ``engine`` (the sans-I/O browser model) at the bottom, then
+``explain`` and ``server`` (which build on the engine and never on each other), then
+``adapters`` (I/O), then ``testing`` and ``cli``. ``errors`` and ``_version`` sit below
+everything; the package itself (``corsspec/__init__``) re-exports the engine, the policy
+model and the explanation, lazily. Every module under ``corsspec/`` is parsed with
+:mod:`ast`; every import counts, lazy (function-level) ones included, and lazy ones must
+also carry ``# noqa: PLC0415`` with a reason. Inside a package, modules may import their
+siblings, but the whole module graph must have no cycle. Imports by string
+(``importlib.import_module``, ``__import__``) are rejected, except the one PEP 562 loader in
+``corsspec/__init__`` whose table is checked here instead. ``python -m tests.test_layering``
+prints the package graph.
 """
 
 from __future__ import annotations
@@ -22,44 +28,24 @@ import corsspec
 PACKAGE_DIR = Path(corsspec.__file__).parent
 ROOT = PACKAGE_DIR.parent
 
-# STYLE "Layout": the layer of each module. Inside a layer, the fraction orders modules
-# that build on each other (docs/how-it-works.md, "Modules"): safelist is data that model
-# and browsers read; check is what preflight's CORS check calls; fetch, then policy and
-# explain, then importers and audit, then synthesis compose what is below them. A module
-# may import only modules with a strictly smaller number (or, inside one adapter package,
-# its siblings). The package itself (``corsspec``) re-exports the core, above layer 4.
-LAYERS: dict[str, float] = {
-    "corsspec._abnf": 0,
-    "corsspec._memo": 0,
-    "corsspec.errors": 0,
-    "corsspec.reasons": 0,
+#: The layer of each package (or top-level module), by longest matching prefix.
+#: A module may import modules of a strictly lower layer, and its own package's modules.
+LAYERS: dict[str, int] = {
     "corsspec._version": 0,
-    "corsspec.headers": 1,
-    "corsspec.origins": 1,
-    "corsspec.safelist": 2,
-    "corsspec.model": 2.1,
-    "corsspec.browsers": 2.1,
-    "corsspec.check": 3,
-    "corsspec.preflight": 3.1,
-    "corsspec.cache": 3.1,
-    "corsspec.fetch": 4,
-    "corsspec.policy": 4.1,
-    "corsspec.explain": 4.1,
-    "corsspec.importers": 4.2,
-    "corsspec.audit": 4.2,
-    "corsspec.synthesis": 4.3,
-    "corsspec": 4.5,
-    "corsspec.testing": 6,
-    "corsspec.cli": 7,
-    "corsspec.__main__": 8,
+    "corsspec.errors": 0,
+    "corsspec.engine": 1,
+    "corsspec.explain": 2,
+    "corsspec.server": 2,
+    "corsspec": 3,
+    "corsspec.adapters": 4,
+    "corsspec.testing": 5,
+    "corsspec.cli": 5,
+    "corsspec.__main__": 6,
 }
-# Same-layer imports are never needed: the fractions above order every pair.
-SAME_LAYER_ALLOWED: frozenset[tuple[str, str]] = frozenset()
-ADAPTERS_LAYER = 5
-#: Layers 0-4 (up to synthesis, 4.3) are the sans-I/O core.
-CORE_TOP = 4.4
+#: Layers up to here are the sans-I/O core (engine, explain, server).
+CORE_TOP = 2
 
-# Layers 0-4 never touch sockets, files, the clock, randomness, processes or the network.
+# The core never touches sockets, files, the clock, randomness, processes or the network.
 BANNED_IN_CORE = frozenset(
     {
         "socket",
@@ -73,16 +59,36 @@ BANNED_IN_CORE = frozenset(
         "urllib.request",
         "threading",
         "yaml",
+        "importlib",
     }
 )
 THIRD_PARTY_ALLOWED_IN_CORE = frozenset({"attrs", "multidict"})
 
+#: Modules allowed to import by string, and why: the package's PEP 562 loader (its targets
+#: come from ``corsspec._EXPORTS``, which ``test_lazy_exports_point_down`` checks), and
+#: loaders of user code named on the command line. A string naming a corsspec module is
+#: rejected everywhere.
+STRING_IMPORT_ALLOWED: dict[str, str] = {
+    "corsspec": "PEP 562 lazy re-exports; targets checked against the layer table",
+    # Loading the *user's* code by the name they gave; never a corsspec module.
+    "corsspec.adapters.aws.apigateway._lambda": "imports the user's Lambda handler module",
+}
 
-def layer_of(module: str) -> float:
-    """The STYLE layer of a corsspec module (KeyError for a module missing from the table)."""
-    if module == "corsspec.adapters" or module.startswith("corsspec.adapters."):
-        return ADAPTERS_LAYER
-    return LAYERS[module]
+
+def package_of(module: str) -> str:
+    """The entry of :data:`LAYERS` that a module belongs to (longest prefix)."""
+    best = ""
+    for prefix in LAYERS:
+        if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > len(best):
+            best = prefix
+    if not best:
+        raise KeyError(module)
+    return best
+
+
+def layer_of(module: str) -> int:
+    """The layer of a corsspec module (KeyError for a module outside the table)."""
+    return LAYERS[package_of(module)]
 
 
 def _module_name(path: Path) -> str:
@@ -174,44 +180,44 @@ def _adapter_of(module: str) -> str | None:
 
 
 def _adapter_import_allowed(module: str, target: str) -> bool:
-    """STYLE: adapters never import each other, except the shared ``_common`` plumbing.
+    """Adapters never import each other, except the shared ``_common`` plumbing.
 
-    Modules inside one adapter package (``adapters/apigateway/*``) may import each other.
+    Modules inside one adapter package (``adapters/aws/*``) may import each other.
     """
-    if _adapter_of(module) is None:
-        return False
     if target in ("corsspec.adapters._common", "corsspec.adapters"):
         return True
     return _adapter_of(target) == _adapter_of(module)
 
 
+def _corsspec_imports(module: str) -> list[Import]:
+    return [
+        imp
+        for imp in imports_of(module)
+        if (imp.target == "corsspec" or imp.target.startswith("corsspec."))
+        and imp.target != module
+    ]
+
+
 def _direction_problems(module: str) -> list[str]:
     problems: list[str] = []
-    own = layer_of(module)
+    own, own_layer = package_of(module), layer_of(module)
     for imp in imports_of(module):
-        if imp.lazy:
-            if not imp.noqa:
-                problems.append(
-                    f"line {imp.line}: function-level import of {imp.target} without "
-                    "'# noqa: PLC0415' and a reason"
-                )
-            continue
-        target = imp.target
-        if target != "corsspec" and not target.startswith("corsspec."):
-            continue
-        if target == module:
-            continue
-        other = layer_of(target)
-        if other > own:
-            problems.append(f"line {imp.line}: imports {target} (layer {other}) from layer {own}")
-        elif (
-            other == own
-            and (module, target) not in SAME_LAYER_ALLOWED
-            and not _adapter_import_allowed(module, target)
-        ):
+        if imp.lazy and not imp.noqa:
             problems.append(
-                f"line {imp.line}: same-layer import of {target} (layer {own}) "
-                "not permitted by the STYLE table"
+                f"line {imp.line}: function-level import of {imp.target} without "
+                "'# noqa: PLC0415' and a reason"
+            )
+    for imp in _corsspec_imports(module):
+        target = imp.target
+        kind = "lazy import" if imp.lazy else "import"
+        if package_of(target) == own:
+            if own == "corsspec.adapters" and not _adapter_import_allowed(module, target):
+                problems.append(f"line {imp.line}: {kind} of another adapter, {target}")
+            continue
+        if layer_of(target) >= own_layer:
+            problems.append(
+                f"line {imp.line}: {kind} of {target} ({package_of(target)}, layer "
+                f"{layer_of(target)}) from {own} (layer {own_layer})"
             )
     return problems
 
@@ -224,6 +230,135 @@ def _direction_params() -> list[object]:
 def test_imports_go_downward(module: str) -> None:
     problems = _direction_problems(module)
     assert not problems, f"{module}:\n" + "\n".join(dict.fromkeys(problems))
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every corsspec module's corsspec imports, lazy ones included."""
+    return {m: {imp.target for imp in _corsspec_imports(m)} for m in MODULES}
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt)) is not None:
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)) is not None:
+            return found
+    return None
+
+
+def test_no_import_cycle_lazy_imports_included() -> None:
+    # The package __init__ imports nothing at module level but _version; its lazy loader
+    # is checked by test_lazy_exports_point_down. Leaving it out of the graph keeps
+    # `import corsspec as cs` (in adapters) from looking like a cycle through it.
+    graph = {m: {t for t in ts if t != "corsspec"} for m, ts in module_graph().items()}
+    cycle = _find_cycle(graph)
+    assert cycle is None, " -> ".join(cycle or ())
+
+
+def test_cycle_finder_finds_cycles() -> None:
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def _string_imports(module: str) -> list[int]:
+    tree = ast.parse(MODULE_FILES[module].read_text(encoding="utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else ""
+            )
+            if name in ("import_module", "__import__"):
+                lines.append(node.lineno)
+    return lines
+
+
+def _literal_corsspec_string_imports(module: str) -> list[int]:
+    tree = ast.parse(MODULE_FILES[module].read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and node.lineno in _string_imports(module):
+            arg = node.args[0]
+            text = (
+                arg.value
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                else arg.values[0].value
+                if isinstance(arg, ast.JoinedStr)
+                and arg.values
+                and isinstance(arg.values[0], ast.Constant)
+                else ""
+            )
+            if isinstance(text, str) and text.startswith("corsspec"):
+                found.append(node.lineno)
+    return found
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_string_imports(module: str) -> None:
+    assert not _literal_corsspec_string_imports(module), module
+    if module in STRING_IMPORT_ALLOWED:
+        assert _string_imports(module), f"{module} no longer needs its allow-list entry"
+        return
+    assert not _string_imports(module), f"{module}: import by string at {_string_imports(module)}"
+
+
+def test_lazy_exports_point_down() -> None:
+    exports: dict[str, str] = corsspec._EXPORTS
+    for name, where in exports.items():
+        target = f"corsspec.{where}"
+        assert target in MODULE_FILES, (name, target)
+        assert layer_of(target) < layer_of("corsspec"), (name, target)
+
+
+def package_graph() -> dict[str, set[str]]:
+    """The import graph between the layer table's packages (lazy imports included)."""
+    out: dict[str, set[str]] = {p: set() for p in LAYERS}
+    for module, targets in module_graph().items():
+        for target in targets:
+            if package_of(target) != package_of(module):
+                out[package_of(module)].add(package_of(target))
+    exports: dict[str, str] = corsspec._EXPORTS
+    out["corsspec"] |= {package_of(f"corsspec.{where}") for where in exports.values()}
+    return out
+
+
+def render_package_graph() -> str:
+    graph = package_graph()
+    rows = []
+    for package in sorted(graph, key=lambda p: (LAYERS[p], p)):
+        targets = ", ".join(sorted(graph[package], key=lambda p: (LAYERS[p], p))) or "-"
+        rows.append(f"  [{LAYERS[package]}] {package} -> {targets}")
+    return "corsspec import graph (layer, package -> what it imports):\n" + "\n".join(rows)
+
+
+def test_package_graph_runs_one_way(capsys: pytest.CaptureFixture[str]) -> None:
+    graph = package_graph()
+    back = [(a, b) for a, targets in graph.items() for b in targets if LAYERS[b] >= LAYERS[a]]
+    with capsys.disabled():
+        print("\n" + render_package_graph())
+    assert not back
+    # The shape the architecture promises: engine depends on nothing above it.
+    assert graph["corsspec.engine"] <= {"corsspec.errors", "corsspec._version"}
+    assert "corsspec.server" not in graph["corsspec.explain"]
+    assert "corsspec.explain" not in graph["corsspec.server"]
 
 
 def _is_stdlib(name: str) -> bool:
@@ -251,27 +386,29 @@ def test_core_is_sans_io(module: str) -> None:
 
 def test_layer_table_covers_the_core() -> None:
     for module in (
-        "corsspec._abnf",
+        "corsspec.engine._abnf",
         "corsspec.errors",
-        "corsspec.reasons",
-        "corsspec.headers",
-        "corsspec.origins",
-        "corsspec.model",
-        "corsspec.safelist",
-        "corsspec.browsers",
-        "corsspec.preflight",
-        "corsspec.cache",
-        "corsspec.check",
-        "corsspec.fetch",
+        "corsspec.engine.reasons",
+        "corsspec.engine.headers",
+        "corsspec.engine.url",
+        "corsspec.engine.model",
+        "corsspec.engine.safelist",
+        "corsspec.engine.browsers",
+        "corsspec.engine.preflight",
+        "corsspec.engine.cache",
+        "corsspec.engine.check",
+        "corsspec.engine.fetch",
     ):
         assert module in MODULE_FILES, module
 
 
 def test_checker_sees_imports() -> None:
-    # The checker itself: fetch imports preflight at module level and explain lazily.
-    targets = {(i.target, i.lazy) for i in imports_of("corsspec.fetch")}
-    assert ("corsspec.preflight", False) in targets
-    assert ("corsspec.explain", True) in targets
+    # The checker itself: fetch imports preflight at module level; the CLI imports the
+    # gateway adapter lazily (an optional extra).
+    targets = {(i.target, i.lazy) for i in imports_of("corsspec.engine.fetch")}
+    assert ("corsspec.engine.preflight", False) in targets
+    lazy = {(i.target, i.lazy) for i in imports_of("corsspec.cli")}
+    assert ("corsspec.adapters.aws.apigateway", True) in lazy
 
 
 def _python(code: str) -> str:
@@ -334,3 +471,7 @@ def test_each_module_imports_in_a_fresh_state() -> None:
         "print('\\n'.join(failed))\n"
     )
     assert _python(code).strip() == ""
+
+
+if __name__ == "__main__":
+    print(render_package_graph())

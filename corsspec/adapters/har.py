@@ -43,7 +43,8 @@ from typing import Any
 import attrs
 
 import corsspec as cs
-from corsspec.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
+from corsspec.engine.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
+from corsspec.explain import explanation
 
 __all__ = [
     "CorsExchange",
@@ -713,7 +714,7 @@ class CorsExchange:
                 "header values were not recorded (only the preflight was): the "
                 f"request is rebuilt with {UNRECORDED_VALUE!r} as their values"
             )
-        lines.append(self.evaluate(profile).explain())
+        lines.append(explanation(self.evaluate(profile)))
         lines.extend(f"mismatch: {m}" for m in self.mismatches(profile))
         return "\n".join(lines)
 

@@ -19,8 +19,7 @@ from collections.abc import Iterable
 
 import corsspec as cs
 from corsspec import __version__
-
-from ._common import (
+from corsspec.adapters._common import (
     MAX_BODY_BYTES,
     body_bytes,
     connect_port,

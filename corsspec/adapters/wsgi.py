@@ -19,8 +19,7 @@ from types import TracebackType
 from typing import Any, TypeAlias
 
 import corsspec as cs
-
-from ._common import (
+from corsspec.adapters._common import (
     body_bytes,
     connect_port,
     describe,

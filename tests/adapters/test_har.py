@@ -189,7 +189,7 @@ def test_cookie_means_credentials_include(capture: str) -> None:
     ev = me.evaluate()
     assert ev.reason is not None
     assert ev.reason.code is cs.ReasonCode.ACAO_WILDCARD_WITH_CREDENTIALS
-    assert "must not be the wildcard" in ev.explain() or "wildcard" in ev.explain()
+    assert "wildcard" in cs.explanation(ev)
 
 
 def test_http2_capture_pseudo_headers_and_lowercase_names() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from corsspec.adapters.apigateway import (
+from corsspec.adapters.aws.apigateway import (
     SEVERITY,
     TITLES,
     Finding,
@@ -16,7 +16,7 @@ from corsspec.adapters.apigateway import (
     Source,
     gateway_report,
 )
-from corsspec.adapters.apigateway._template import _load_yaml
+from corsspec.adapters.aws.apigateway._template import _load_yaml
 
 from ._util import APP, fixture, write
 

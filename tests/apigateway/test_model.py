@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from corsspec.adapters.apigateway import (
+from corsspec.adapters.aws.apigateway import (
     ApiKind,
     AuthKind,
     FindingCode,
@@ -20,8 +20,8 @@ from corsspec.adapters.apigateway import (
     load_gateway,
     parse_template,
 )
-from corsspec.adapters.apigateway._codes import Evidence
-from corsspec.adapters.apigateway._model import (
+from corsspec.adapters.aws.apigateway._codes import Evidence
+from corsspec.adapters.aws.apigateway._model import (
     MappingContext,
     fill_path,
     match_route,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import corsspec as cs
-from corsspec.adapters.apigateway import (
+from corsspec.adapters.aws.apigateway import (
     FindingCode,
     GatewayTemplateError,
     ResponseClass,

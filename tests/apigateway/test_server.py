@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec.adapters.apigateway import (
+from corsspec.adapters.aws.apigateway import (
     DecisionKind,
     GatewayApi,
     GatewayServer,
@@ -350,7 +350,7 @@ def test_verdicts_per_response_class(case: Case, browser: cs.BrowserProfile) -> 
         credentials=case.credentials,
     )
     evaluation = cs.evaluate(request, server, browser=browser)
-    assert evaluation.allowed is case.allowed, evaluation.explain()
+    assert evaluation.allowed is case.allowed, cs.explanation(evaluation)
     if case.allowed:
         assert evaluation.status == case.status
         return

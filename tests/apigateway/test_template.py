@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import corsspec as cs
-from corsspec.adapters.apigateway import (
+from corsspec.adapters.aws.apigateway import (
     GatewayTemplateError,
     TemplateKind,
     TemplateProblem,
@@ -18,7 +18,7 @@ from corsspec.adapters.apigateway import (
     load_template,
     parse_template,
 )
-from corsspec.adapters.apigateway._template import GetAtt, Ref, render_path
+from corsspec.adapters.aws.apigateway._template import GetAtt, Ref, render_path
 
 from ._util import fixture, write
 

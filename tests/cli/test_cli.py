@@ -542,7 +542,7 @@ class _Report:
 
 def _install_gateway(monkeypatch: pytest.MonkeyPatch, module: types.ModuleType | None) -> None:
     adapters = importlib.import_module("corsspec.adapters")
-    monkeypatch.setitem(sys.modules, "corsspec.adapters.apigateway", module)
+    monkeypatch.setitem(sys.modules, "corsspec.adapters.aws.apigateway", module)
     if module is None:
         monkeypatch.delattr(adapters, "apigateway", raising=False)
     else:
@@ -558,7 +558,7 @@ def test_gateway_calls_the_adapter(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         calls.append((path, origins, route))
         return _Report()
 
-    fake = types.ModuleType("corsspec.adapters.apigateway")
+    fake = types.ModuleType("corsspec.adapters.aws.apigateway")
     fake.gateway_report = gateway_report  # type: ignore[attr-defined]
     _install_gateway(monkeypatch, fake)
     spec_file = tmp_path / "openapi.yaml"
@@ -591,7 +591,7 @@ def test_gateway_passes_lambda_sources_and_options(
         seen.append(options)
         return _Report()
 
-    fake = types.ModuleType("corsspec.adapters.apigateway")
+    fake = types.ModuleType("corsspec.adapters.aws.apigateway")
     fake.gateway_report = gateway_report  # type: ignore[attr-defined]
     _install_gateway(monkeypatch, fake)
     spec_file = tmp_path / "template.yaml"
@@ -618,7 +618,7 @@ def test_gateway_without_the_adapter(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = run(["gateway", "template.yaml", "--origin", APP])
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
-    assert "corsspec.adapters.apigateway" in err
+    assert "corsspec.adapters.aws.apigateway" in err
 
 
 def test_package_version_is_printed() -> None:

@@ -7,9 +7,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import corsspec as cs
-from corsspec import _abnf
-from corsspec import headers as h
-from corsspec import safelist as sl
+from corsspec.engine import _abnf
+from corsspec.engine import headers as h
+from corsspec.engine import safelist as sl
 from tests.strategies import (
     TCHARS,
     header_names,

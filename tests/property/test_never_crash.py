@@ -15,7 +15,7 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 import corsspec as cs
-from corsspec import headers as h
+from corsspec.engine import headers as h
 from tests.property._common import ALL_PROFILES, check_invariants, profiles
 from tests.strategies import (
     API_URL,

@@ -1,4 +1,4 @@
-"""Laws of :class:`corsspec.policy.Policy`.
+"""Laws of :class:`corsspec.server.policy.Policy`.
 
 * ``evaluate(request, policy).allowed == policy.allows(request)`` for every browser
   profile: the policy's own prediction and the fetch algorithm agree.
@@ -20,8 +20,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import corsspec as cs
-from corsspec.model import wire_request
-from corsspec.policy import OriginRegex, Policy, VaryMode
+from corsspec.engine.model import wire_request
+from corsspec.server.policy import OriginRegex, Policy, VaryMode
 from tests.strategies import ORIGIN_POOL, URL_POOL, header_names, raw_header_values, requests
 
 pytestmark = pytest.mark.property

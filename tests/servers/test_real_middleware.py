@@ -4,7 +4,7 @@ Each configuration runs in a real app, driven in process through corsspec's ASGI
 adapters, and is checked three ways:
 
 1. **Importer fidelity** — for a table of requests under every browser profile, the real
-   server, the imported :class:`~corsspec.policy.Policy` and ``policy.allows`` give the
+   server, the imported :class:`~corsspec.server.policy.Policy` and ``policy.allows`` give the
    same verdict.
 2. **Active audit** of the real server catches the configuration's known vulnerability
    classes, and a safe configuration yields no high-severity finding.
@@ -26,9 +26,9 @@ import pytest
 import corsspec as cs
 from corsspec.adapters.asgi import AsgiServer
 from corsspec.adapters.wsgi import WsgiServer
-from corsspec.audit import AuditReport, FindingCode, Severity, active_audit, static_audit
-from corsspec.importers import from_django_cors_headers, from_flask_cors, from_starlette
-from corsspec.policy import Policy
+from corsspec.server.audit import AuditReport, FindingCode, Severity, active_audit, static_audit
+from corsspec.server.importers import from_django_cors_headers, from_flask_cors, from_starlette
+from corsspec.server.policy import Policy
 
 pytestmark = pytest.mark.adapters
 

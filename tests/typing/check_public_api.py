@@ -89,7 +89,7 @@ note_codes: list[cs.NoteCode] = [n.code for n in ev.notes]
 preflight: cs.Request | None = ev.preflight
 rtype: cs.ResponseType | None = ev.response_type
 status: int | None = ev.status
-text: str = ev.explain()
+text: str = cs.explanation(ev)
 
 
 def server(request: cs.Request) -> cs.Response:

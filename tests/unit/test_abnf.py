@@ -1,11 +1,11 @@
-"""corsspec._abnf: HTTP token, Fetch header value, normalize a header value."""
+"""corsspec.engine._abnf: HTTP token, Fetch header value, normalize a header value."""
 
 from __future__ import annotations
 
 import attrs
 import pytest
 
-from corsspec import _abnf
+from corsspec.engine import _abnf
 from tests.unit._support import params
 
 _TCHAR_SPECIALS = "!#$%&'*+-.^_`|~"

@@ -1,4 +1,4 @@
-"""Unit tables for corsspec.audit: static findings on policies, probes, and the active
+"""Unit tables for corsspec.server.audit: static findings on policies, probes, and the active
 audit of servers (policies, canned exchanges, plain callables)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec.audit import (
+from corsspec.server.audit import (
     ATTACKER_DOMAIN,
     FIXES,
     AuditReport,
@@ -21,7 +21,7 @@ from corsspec.audit import (
     probe_origins,
     static_audit,
 )
-from corsspec.policy import OriginRegex, Policy
+from corsspec.server.policy import OriginRegex, Policy
 
 APP = "https://app.example.com"
 API = "https://api.example.com/items"

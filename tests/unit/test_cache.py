@@ -1,4 +1,4 @@
-"""corsspec.cache: the CORS-preflight cache per profile (Fetch #cors-preflight-cache)."""
+"""corsspec.engine.cache: the CORS-preflight cache per profile (Fetch #cors-preflight-cache)."""
 
 from __future__ import annotations
 

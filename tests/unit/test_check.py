@@ -1,4 +1,4 @@
-"""corsspec.check: the CORS check (Fetch #cors-check) and the header names script can read."""
+"""engine.check: the CORS check (Fetch #cors-check) and the header names script can read."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec.check import cors_check, visible_header_names
-from corsspec.reasons import NoteCode
+from corsspec.engine.check import cors_check, visible_header_names
+from corsspec.engine.reasons import NoteCode
 from tests.unit._support import ORIGIN, params
 
 Pairs = tuple[tuple[str, str], ...]

@@ -1,4 +1,4 @@
-"""corsspec.fetch: ``evaluate`` end to end, under every browser profile.
+"""corsspec.engine.fetch: ``evaluate`` end to end, under every browser profile.
 
 Each scenario is a request, a server described by routes, and the verdict the Fetch
 Standard (or, where the digest documents it, a browser) reaches. Every evaluation is also
@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec.reasons import NoteCode
+from corsspec.engine.reasons import NoteCode
 from tests.strategies import Route, RouteServer, is_preflight_request
 from tests.unit._support import ORIGIN, by_profile, params, xfail_for_profile
 
@@ -1410,7 +1410,7 @@ def test_fast_evaluation_constructor_matches_attrs() -> None:
     # without updating the fast constructor fails here.
     import inspect
 
-    from corsspec.fetch import _new_evaluation
+    from corsspec.engine.fetch import _new_evaluation
 
     names = [f.name for f in attrs.fields(cs.Evaluation)]
     assert list(inspect.signature(_new_evaluation).parameters) == names
@@ -1457,7 +1457,7 @@ def test_repeated_evaluation_uses_memo_without_changing_verdicts(
 
 def test_explain_mentions_the_reason(browser: cs.BrowserProfile) -> None:
     ev = run(Req().build(), cs.Exchange(actual=ok()), browser)
-    text = ev.explain()
+    text = cs.explanation(ev)
     assert isinstance(text, str)
     assert text
 

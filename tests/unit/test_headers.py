@@ -1,4 +1,4 @@
-"""corsspec.headers: header-list get, get/decode/split, list extraction, HeaderNameSet."""
+"""corsspec.engine.headers: header-list get, get/decode/split, list extraction, HeaderNameSet."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from multidict import CIMultiDict
 
 import corsspec as cs
-from corsspec import headers as h
+from corsspec.engine import headers as h
 from corsspec.errors import HeaderProblem
 from tests.unit._support import params
 

@@ -1,9 +1,9 @@
-"""Bounded memo tables (corsspec._memo): derived data kept with immutable values."""
+"""Bounded memo tables (corsspec.engine._memo): derived data kept with immutable values."""
 
 from __future__ import annotations
 
 import corsspec as cs
-from corsspec._memo import MEMO_LIMIT, remember
+from corsspec.engine._memo import MEMO_LIMIT, remember
 
 API = "https://api.example.com/r"
 

@@ -1,4 +1,4 @@
-"""corsspec.model: Request/Response/Body validation, as the Request constructor and XHR do it."""
+"""engine.model: Request/Response/Body validation, as the Request constructor and XHR do it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import attrs
 import pytest
 
 import corsspec as cs
+from corsspec.engine.model import default_content_type
 from corsspec.errors import RequestProblem, ScriptProblem
-from corsspec.model import default_content_type
 from tests.unit._support import ORIGIN, params
 
 API = "https://api.example/data"
@@ -727,7 +727,7 @@ def test_response_index_is_read_only() -> None:
 def test_slot_setters_need_exactly_the_fields() -> None:
     # The engine's fast constructors (wire_request, Evaluation) name every field; a
     # field added to a model without updating them fails at import, not silently.
-    from corsspec.model import slot_setters
+    from corsspec.engine.model import slot_setters
 
     names = [f.name for f in attrs.fields(cs.Body)]
     assert len(slot_setters(cs.Body, *names)) == len(names)
@@ -738,7 +738,7 @@ def test_slot_setters_need_exactly_the_fields() -> None:
 
 
 def test_wire_request_equals_a_validated_request() -> None:
-    from corsspec.model import wire_request
+    from corsspec.engine.model import wire_request
 
     like = cs.Request(
         method="POST",

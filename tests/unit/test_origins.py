@@ -1,4 +1,4 @@
-"""corsspec.origins: parse and serialize origins and URLs (HTML origin, URL Standard)."""
+"""corsspec.engine.url: parse and serialize origins and URLs (HTML origin, URL Standard)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import attrs
 import pytest
 
 import corsspec as cs
+from corsspec.engine.url import NULL_ORIGIN, try_parse_url
 from corsspec.errors import OriginProblem, URLProblem
-from corsspec.origins import NULL_ORIGIN, try_parse_url
 from tests.unit._support import params
 
 

@@ -1,5 +1,5 @@
-"""Unit tables for corsspec.policy (Policy, patterns, validation, answers) and the
-importers (corsspec.importers), whose semantics are read from the libraries' sources."""
+"""Unit tables for corsspec.server.policy (Policy, patterns, validation, answers) and the
+importers (corsspec.server.importers), whose semantics are read from the libraries' sources."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import attrs
 import pytest
 
 import corsspec as cs
+from corsspec.engine.model import wire_request
 from corsspec.errors import PolicyError
-from corsspec.importers import from_django_cors_headers, from_flask_cors, from_starlette
-from corsspec.model import wire_request
-from corsspec.policy import (
+from corsspec.server.importers import from_django_cors_headers, from_flask_cors, from_starlette
+from corsspec.server.policy import (
     ANY_PORT,
     OriginPattern,
     OriginRegex,

@@ -1,4 +1,4 @@
-"""corsspec.preflight: when a preflight is sent, what it carries, how its answer is judged."""
+"""engine.preflight: when a preflight is sent, what it carries, how its answer is judged."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec.preflight import PreflightResult, check_preflight_response, parse_max_age
-from corsspec.reasons import NoteCode
+from corsspec.engine.preflight import PreflightResult, check_preflight_response, parse_max_age
+from corsspec.engine.reasons import NoteCode
 from tests.unit._support import ORIGIN, by_profile, params, xfail_for_profile
 
 API = "https://api.example/data"
@@ -1064,7 +1064,7 @@ def test_no_cors_body_content_type_passes_the_guard(
     # Request constructor: the body's Content-Type is appended through the
     # request-no-cors guard; WebKit appends it regardless (recorded:
     # cur-nocors-body-type-blob-unsafe). In cors mode the guard is "request": always sent.
-    from corsspec.preflight import prepare_headers
+    from corsspec.engine.preflight import prepare_headers
 
     def sent(no_cors: bool) -> bool:
         prepared = prepare_headers(

@@ -1,4 +1,4 @@
-"""corsspec.safelist: every Fetch safelist and forbidden table, one test table per definition."""
+"""engine.safelist: every Fetch safelist and forbidden table, one test table per definition."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec import safelist as sl
+from corsspec.engine import safelist as sl
 from tests.unit._support import params
 
 # --- methods -----------------------------------------------------------------------------

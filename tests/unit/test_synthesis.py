@@ -6,8 +6,8 @@ import attrs
 import pytest
 
 import corsspec as cs
-from corsspec.audit import Severity
-from corsspec.synthesis import synthesize
+from corsspec.server.audit import Severity
+from corsspec.server.synthesis import synthesize
 
 API = "https://api.example.com/items"
 APP = "https://app.example.com"

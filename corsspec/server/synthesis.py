@@ -1,4 +1,4 @@
-"""Least-privilege synthesis: the smallest :class:`~corsspec.policy.Policy` that lets a
+"""Least-privilege synthesis: the smallest :class:`~corsspec.server.policy.Policy` that lets a
 given set of client requests work, with proofs.
 
 Given the requests that must work (each optionally with the response-header names script
@@ -21,13 +21,13 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from .audit import AuditReport, Finding, Severity, active_audit
-from .browsers import ALL_BROWSERS, BrowserProfile
-from .fetch import Evaluation, evaluate
-from .model import Mode, Request, Response
-from .policy import Policy, PolicyServer, is_loopback_host
-from .preflight import unsafe_header_names
-from .safelist import CORS_SAFELISTED_METHODS
+from corsspec.engine.browsers import ALL_BROWSERS, BrowserProfile
+from corsspec.engine.fetch import Evaluation, evaluate
+from corsspec.engine.model import Mode, Request, Response
+from corsspec.engine.preflight import unsafe_header_names
+from corsspec.engine.safelist import CORS_SAFELISTED_METHODS
+from corsspec.server.audit import AuditReport, Finding, Severity, active_audit
+from corsspec.server.policy import Policy, PolicyServer, is_loopback_host
 
 __all__ = ["Need", "Synthesis", "synthesize"]
 

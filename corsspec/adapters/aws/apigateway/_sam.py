@@ -28,10 +28,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ._codes import Evidence, Finding, FindingCode, Source
-from ._errors import TemplateProblem
-from ._model import ApiKind, GatewayApi, SamInfo
-from ._openapi import (
+from corsspec.adapters.aws.apigateway._codes import Evidence, Finding, FindingCode, Source
+from corsspec.adapters.aws.apigateway._errors import TemplateProblem
+from corsspec.adapters.aws.apigateway._model import ApiKind, GatewayApi, SamInfo
+from corsspec.adapters.aws.apigateway._openapi import (
     APIKEY_EVIDENCE_KEY,
     AUTH_EVIDENCE_KEY,
     DEFAULT_APIKEY_KEY,
@@ -41,7 +41,15 @@ from ._openapi import (
     ParsedBody,
     parse_openapi,
 )
-from ._template import Ref, Resolver, Template, TPath, as_mapping, parse_template, render_path
+from corsspec.adapters.aws.apigateway._template import (
+    Ref,
+    Resolver,
+    Template,
+    TPath,
+    as_mapping,
+    parse_template,
+    render_path,
+)
 
 __all__ = ["sam_apis"]
 
@@ -502,7 +510,7 @@ def _rest_api(template: Template, resolver: Resolver, name: str, props: _Props, 
 def _assemble(template: Template, name: str, kind: ApiKind, stage: str, props: _Props,
               implicit: bool, parsed: ParsedBody, issues: list[Finding], has_cors: bool,
               cors_ev: Evidence | None) -> GatewayApi:
-    from ._cfn import assemble  # noqa: PLC0415 - avoids an import cycle at module load
+    from corsspec.adapters.aws.apigateway._cfn import assemble  # noqa: PLC0415 - avoids an import cycle at module load
 
     where = render_path(props.local_path) if not implicit else render_path(props.globals_path)
     auth_ev = Evidence(path=render_path(props.path("Auth")), line=template.line(

@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._codes import Evidence, Finding, FindingCode, Source
-from ._errors import TemplateProblem
-from ._model import (
+from corsspec.adapters.aws.apigateway._codes import Evidence, Finding, FindingCode, Source
+from corsspec.adapters.aws.apigateway._errors import TemplateProblem
+from corsspec.adapters.aws.apigateway._model import (
     ApiKind,
     Auth,
     AuthKind,
@@ -35,7 +35,7 @@ from ._model import (
     Route,
     parse_mapping,
 )
-from ._openapi import (
+from corsspec.adapters.aws.apigateway._openapi import (
     ParsedBody,
     function_from_uri,
     http_cors_from,
@@ -45,7 +45,14 @@ from ._openapi import (
     mock_status,
     parse_openapi,
 )
-from ._template import GetAtt, Ref, Resolver, Template, TPath, render_path
+from corsspec.adapters.aws.apigateway._template import (
+    GetAtt,
+    Ref,
+    Resolver,
+    Template,
+    TPath,
+    render_path,
+)
 
 __all__ = ["assemble", "http_apis", "rest_apis"]
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ._abnf import MAX_HEADER_VALUE_LEN, is_token
-from .headers import FAILURE, byte_lowercase, extract_list_values, get
-from .origins import try_parse_url
-from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
-from .safelist import CORS_SAFELISTED_RESPONSE_HEADER_NAMES, FORBIDDEN_RESPONSE_HEADER_NAMES
+from corsspec.engine._abnf import MAX_HEADER_VALUE_LEN, is_token
+from corsspec.engine.headers import FAILURE, byte_lowercase, extract_list_values, get
+from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
+from corsspec.engine.safelist import (
+    CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
+    FORBIDDEN_RESPONSE_HEADER_NAMES,
+)
+from corsspec.engine.url import try_parse_url
 
 __all__ = ["clip", "cors_check", "visible_header_names"]
 

@@ -7,7 +7,7 @@ returns a new :class:`PreflightCache`; the old one is unchanged, so caches can b
 compared and pickled.
 
 Engines differ in how they key, merge, and match entries; those differences are the
-``cache_*`` fields of :class:`~corsspec.browsers.BrowserProfile`.
+``cache_*`` fields of :class:`~corsspec.engine.browsers.BrowserProfile`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from ._memo import remember
-from .browsers import BrowserProfile, CacheWildcard
-from .headers import byte_lowercase
-from .safelist import CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+from corsspec.engine._memo import remember
+from corsspec.engine.browsers import BrowserProfile, CacheWildcard
+from corsspec.engine.headers import byte_lowercase
+from corsspec.engine.safelist import CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
 
 __all__ = ["CacheEntry", "CacheKey", "PreflightCache"]
 

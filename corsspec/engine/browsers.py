@@ -1,7 +1,8 @@
 """Browser profiles: every way an engine departs from the Fetch Standard, as data.
 
 A :class:`BrowserProfile` is a frozen record of switches and limits. The algorithms in
-:mod:`corsspec.preflight`, :mod:`corsspec.cache` and :mod:`corsspec.check` read these
+:mod:`~corsspec.engine.preflight`, :mod:`~corsspec.engine.cache` and
+:mod:`~corsspec.engine.check` read these
 fields; they never ask which browser they are running for. Each field's comment names
 its evidence: engine source, a WPT case, or a case id from the recorded browser runs in
 ``tests/conformance/recorded/`` (where a recorded run confirmed or corrected it).
@@ -14,8 +15,8 @@ import functools
 
 import attrs
 
-from .errors import InvalidRequestError, RequestProblem
-from .safelist import SafelistRules
+from corsspec.engine.safelist import SafelistRules
+from corsspec.errors import InvalidRequestError, RequestProblem
 
 __all__ = [
     "ALL_BROWSERS",

@@ -23,8 +23,20 @@ from typing import Any, Literal, TypeAlias
 import attrs
 from multidict import CIMultiDictProxy
 
-from ._abnf import HTTP_TAB_OR_SPACE, is_header_value, is_token, normalize_header_value
-from .errors import (
+from corsspec.engine._abnf import (
+    HTTP_TAB_OR_SPACE,
+    is_header_value,
+    is_token,
+    normalize_header_value,
+)
+from corsspec.engine.headers import HeaderPairs, ci_key, index_headers, to_header_pairs, view
+from corsspec.engine.safelist import (
+    is_cors_safelisted_method,
+    is_forbidden_method,
+    normalize_method,
+)
+from corsspec.engine.url import URL, Origin, parse_origin, parse_url
+from corsspec.errors import (
     InvalidMethodError,
     InvalidRequestError,
     MethodProblem,
@@ -32,9 +44,6 @@ from .errors import (
     ScriptError,
     ScriptProblem,
 )
-from .headers import HeaderPairs, ci_key, index_headers, to_header_pairs, view
-from .origins import URL, Origin, parse_origin, parse_url
-from .safelist import is_cors_safelisted_method, is_forbidden_method, normalize_method
 
 __all__ = [
     "Api",

@@ -14,8 +14,8 @@ from typing import TypeAlias
 import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._abnf import HTTP_TAB_OR_SPACE, is_token
-from .errors import HeaderProblem, InvalidHeaderError
+from corsspec.engine._abnf import HTTP_TAB_OR_SPACE, is_token
+from corsspec.errors import HeaderProblem, InvalidHeaderError
 
 __all__ = [
     "FAILURE",

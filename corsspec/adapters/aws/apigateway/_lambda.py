@@ -31,8 +31,7 @@ from typing import Any, TypeAlias
 import attrs
 
 import corsspec as cs
-
-from ._errors import GatewayTemplateError, TemplateProblem
+from corsspec.adapters.aws.apigateway._errors import GatewayTemplateError, TemplateProblem
 
 __all__ = [
     "LambdaBook",

@@ -8,8 +8,8 @@ included), HTTP-redirect fetch follows redirects and loops back to main fetch, a
 final response is filtered into what script can see. The first failing step ends the
 evaluation and names the reason.
 
-The server is anything that answers a :class:`~corsspec.model.Request` with a
-:class:`~corsspec.model.Response`: an :class:`Exchange` of two canned answers, a plain
+The server is anything that answers a :class:`~corsspec.engine.model.Request` with a
+:class:`~corsspec.engine.model.Response`: an :class:`Exchange` of two canned answers, a plain
 callable, or an object with a ``respond`` method (a Policy, an adapter).
 """
 
@@ -21,13 +21,12 @@ from typing import Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from ._memo import remember
-from .browsers import CHROMIUM, BrowserProfile
-from .cache import CacheKey, PreflightCache
-from .check import cors_check, visible_header_names
-from .errors import InvalidRequestError, RequestProblem
-from .headers import HeaderPairs, byte_lowercase
-from .model import (
+from corsspec.engine._memo import remember
+from corsspec.engine.browsers import CHROMIUM, BrowserProfile
+from corsspec.engine.cache import CacheKey, PreflightCache
+from corsspec.engine.check import cors_check, visible_header_names
+from corsspec.engine.headers import HeaderPairs, byte_lowercase
+from corsspec.engine.model import (
     Api,
     Body,
     BodyKind,
@@ -41,8 +40,7 @@ from .model import (
     slot_setters,
     wire_request,
 )
-from .origins import URL, Origin
-from .preflight import (
+from corsspec.engine.preflight import (
     REDIRECT_STATUSES,
     build_preflight,
     effective_body,
@@ -50,12 +48,14 @@ from .preflight import (
     prepare_headers,
     uses_cors_preflight_flag,
 )
-from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
-from .safelist import (
+from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
+from corsspec.engine.safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
     CORS_SAFELISTED_METHODS,
     REQUEST_BODY_HEADER_NAMES,
 )
+from corsspec.engine.url import URL, Origin
+from corsspec.errors import InvalidRequestError, RequestProblem
 
 __all__ = ["Evaluation", "Exchange", "Server", "ServerLike", "evaluate"]
 
@@ -181,12 +181,6 @@ class Evaluation:
     def preflights(self) -> tuple[Request, ...]:
         """Every preflight sent (several when redirects need fresh ones)."""
         return tuple(r for r in self.sent if is_preflight(r))
-
-    def explain(self, browser: BrowserProfile | None = None) -> str:
-        """Multi-line explanation in the browser's console wording, with the fix."""
-        from .explain import explain  # noqa: PLC0415 - explain sits above fetch
-
-        return explain(self, browser)
 
 
 def _evaluation_constructor() -> Callable[

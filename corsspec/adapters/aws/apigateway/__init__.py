@@ -21,10 +21,17 @@ YAML needs the ``apigateway`` extra (PyYAML). See ``docs/apigateway.md``.
 
 from __future__ import annotations
 
-from ._codes import SEVERITY, Evidence, Finding, FindingCode, Severity, Source
-from ._errors import GatewayTemplateError, TemplateProblem
-from ._findings import TITLES
-from ._lambda import (
+from corsspec.adapters.aws.apigateway._codes import (
+    SEVERITY,
+    Evidence,
+    Finding,
+    FindingCode,
+    Severity,
+    Source,
+)
+from corsspec.adapters.aws.apigateway._errors import GatewayTemplateError, TemplateProblem
+from corsspec.adapters.aws.apigateway._findings import TITLES
+from corsspec.adapters.aws.apigateway._lambda import (
     LambdaBook,
     LambdaOutcome,
     LambdaOutcomeKind,
@@ -34,8 +41,8 @@ from ._lambda import (
     normalize_proxy_result,
     rest_event,
 )
-from ._loader import load_gateway
-from ._model import (
+from corsspec.adapters.aws.apigateway._loader import load_gateway
+from corsspec.adapters.aws.apigateway._model import (
     ApiKind,
     Auth,
     AuthKind,
@@ -52,9 +59,20 @@ from ._model import (
     Route,
     ValueKind,
 )
-from ._report import GatewayReport, Probe, Verdict, gateway_report
-from ._server import Decision, DecisionKind, GatewayServer, ResponseClass, applicable_classes
-from ._template import Template, TemplateKind, load_template, parse_template
+from corsspec.adapters.aws.apigateway._report import GatewayReport, Probe, Verdict, gateway_report
+from corsspec.adapters.aws.apigateway._server import (
+    Decision,
+    DecisionKind,
+    GatewayServer,
+    ResponseClass,
+    applicable_classes,
+)
+from corsspec.adapters.aws.apigateway._template import (
+    Template,
+    TemplateKind,
+    load_template,
+    parse_template,
+)
 
 __all__ = [
     "SEVERITY",

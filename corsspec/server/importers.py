@@ -1,8 +1,8 @@
 """Policies from the configurations people already have: starlette, flask-cors, django.
 
 Each importer reads the options exactly as the library does and returns the
-:class:`~corsspec.policy.Policy` that allows what the library *really* allows, quirks
-included, so that :mod:`corsspec.audit` can show it. Where a library accepts something
+:class:`~corsspec.server.policy.Policy` that allows what the library *really* allows, quirks
+included, so that :mod:`corsspec.server.audit` can show it. Where a library accepts something
 corsspec refuses by default (any origin with credentials, ``null``, prefix-anchored
 regexes, a long max-age), the importer sets the matching ``dangerously_*`` option: the
 library does it, so the model must too, and the audit reports it. Entries the library can
@@ -23,11 +23,12 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._abnf import is_token
-from .errors import InvalidOriginError, PolicyError
-from .headers import byte_lowercase
-from .origins import parse_origin
-from .policy import (
+from corsspec.engine._abnf import is_token
+from corsspec.engine.headers import byte_lowercase
+from corsspec.engine.safelist import normalize_method
+from corsspec.engine.url import parse_origin
+from corsspec.errors import InvalidOriginError, PolicyError
+from corsspec.server.policy import (
     RELAXED_BY,
     OriginRegex,
     Policy,
@@ -35,7 +36,6 @@ from .policy import (
     ProblemCode,
     VaryMode,
 )
-from .safelist import normalize_method
 
 __all__ = [
     "DJANGO_DEFAULT_HEADERS",

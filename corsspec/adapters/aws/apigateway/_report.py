@@ -21,13 +21,18 @@ from typing import Any, Literal
 import attrs
 
 import corsspec as cs
-
-from ._codes import Finding, FindingCode, Severity
-from ._errors import GatewayTemplateError, TemplateProblem
-from ._findings import canonical, describe, diagnose, fix_for, static_findings
-from ._lambda import LambdaBook, LambdaSource, inline_handler
-from ._loader import load_gateway, routes_of
-from ._model import (
+from corsspec.adapters.aws.apigateway._codes import Finding, FindingCode, Severity
+from corsspec.adapters.aws.apigateway._errors import GatewayTemplateError, TemplateProblem
+from corsspec.adapters.aws.apigateway._findings import (
+    canonical,
+    describe,
+    diagnose,
+    fix_for,
+    static_findings,
+)
+from corsspec.adapters.aws.apigateway._lambda import LambdaBook, LambdaSource, inline_handler
+from corsspec.adapters.aws.apigateway._loader import load_gateway, routes_of
+from corsspec.adapters.aws.apigateway._model import (
     ApiKind,
     AuthKind,
     GatewayApi,
@@ -38,7 +43,11 @@ from ._model import (
     fill_path,
     match_route,
 )
-from ._server import GatewayServer, ResponseClass, applicable_classes
+from corsspec.adapters.aws.apigateway._server import (
+    GatewayServer,
+    ResponseClass,
+    applicable_classes,
+)
 
 __all__ = ["GatewayReport", "Probe", "Verdict", "gateway_report"]
 

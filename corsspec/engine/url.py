@@ -18,8 +18,8 @@ import urllib.parse
 
 import attrs
 
-from ._abnf import MAX_ORIGIN_LEN, MAX_URL_LEN
-from .errors import InvalidOriginError, InvalidURLError, OriginProblem, URLProblem
+from corsspec.engine._abnf import MAX_ORIGIN_LEN, MAX_URL_LEN
+from corsspec.errors import InvalidOriginError, InvalidURLError, OriginProblem, URLProblem
 
 __all__ = [
     "DEFAULT_PORTS",

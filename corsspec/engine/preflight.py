@@ -12,12 +12,23 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from ._memo import remember
-from .browsers import CHROMIUM, BrowserProfile, PreflightCheckOrder, StreamBodySupport
-from .check import clip, cors_check
-from .errors import ScriptError, ScriptProblem
-from .headers import FAILURE, HeaderNameSet, HeaderPairs, byte_lowercase, extract_list_values, get
-from .model import (
+from corsspec.engine._memo import remember
+from corsspec.engine.browsers import (
+    CHROMIUM,
+    BrowserProfile,
+    PreflightCheckOrder,
+    StreamBodySupport,
+)
+from corsspec.engine.check import clip, cors_check
+from corsspec.engine.headers import (
+    FAILURE,
+    HeaderNameSet,
+    HeaderPairs,
+    byte_lowercase,
+    extract_list_values,
+    get,
+)
+from corsspec.engine.model import (
     Api,
     Body,
     BodyKind,
@@ -27,15 +38,16 @@ from .model import (
     default_content_type,
     wire_request,
 )
-from .origins import URL
-from .reasons import Note, NoteCode, Reason, ReasonCode, Stage
-from .safelist import (
+from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
+from corsspec.engine.safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
     cors_unsafe_request_header_names,
     is_cors_safelisted_method,
     is_forbidden_header_key,
     is_no_cors_safelisted_request_header,
 )
+from corsspec.engine.url import URL
+from corsspec.errors import ScriptError, ScriptProblem
 
 __all__ = [
     "PreflightResult",

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import GatewayTemplateError, TemplateProblem
+from corsspec.adapters.aws.apigateway._errors import GatewayTemplateError, TemplateProblem
 
 __all__ = [
     "NO_VALUE",

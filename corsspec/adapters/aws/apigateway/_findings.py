@@ -16,9 +16,8 @@ import json
 from collections.abc import Mapping, Sequence
 
 import corsspec as cs
-
-from ._codes import Evidence, Finding, FindingCode, Source
-from ._model import (
+from corsspec.adapters.aws.apigateway._codes import Evidence, Finding, FindingCode, Source
+from corsspec.adapters.aws.apigateway._model import (
     ApiKind,
     GatewayApi,
     HttpCors,
@@ -28,7 +27,7 @@ from ._model import (
     Route,
     ValueKind,
 )
-from ._server import Decision, DecisionKind, ResponseClass
+from corsspec.adapters.aws.apigateway._server import Decision, DecisionKind, ResponseClass
 
 __all__ = ["TITLES", "canonical", "describe", "diagnose", "fix_for", "static_findings"]
 

@@ -5,7 +5,7 @@ credentials, and which response headers script may see. It is validated once, wh
 built (every problem is collected and reported together, see :class:`PolicyProblem`), then
 compiled into lookup tables, so answering a request costs a few set and dict lookups.
 
-``policy.respond(request)`` returns the :class:`~corsspec.model.Response` a correct server
+``policy.respond(request)`` returns the :class:`~corsspec.engine.model.Response` a correct server
 sends, for a CORS-preflight request (``OPTIONS`` with ``Access-Control-Request-Method``)
 and for any other request, with ``Vary`` whenever the answer depends on the request.
 A policy is therefore a server for :func:`corsspec.evaluate`, and ``policy.wrap(app)``
@@ -27,7 +27,7 @@ Allowed origins are exact serialized origins and structured patterns
 There is no prefix or substring matching. Regular expressions are an opt-in
 (``allow_origin_regexes``), full-match by default; the prefix-anchored form that
 ``re.match`` gives (flask-cors, django-cors-headers) exists only to model those libraries
-and needs ``dangerously_allow_prefix_regexes``. :mod:`corsspec.audit` probes both.
+and needs ``dangerously_allow_prefix_regexes``. :mod:`corsspec.server.audit` probes both.
 """
 
 from __future__ import annotations
@@ -40,21 +40,27 @@ from typing import Any, Literal, Protocol, TypeAlias, cast
 
 import attrs
 
-from ._abnf import MAX_ORIGIN_LEN, is_token
-from ._memo import remember
-from .browsers import CHROMIUM, BrowserProfile
-from .errors import InvalidOriginError, OriginProblem, PolicyError, ScriptError, ScriptProblem
-from .headers import HeaderNameSet, byte_lowercase
-from .model import Mode, RedirectMode, Request, Response
-from .origins import parse_origin
-from .preflight import effective_body, unsafe_header_names, uses_cors_preflight_flag
-from .safelist import (
+from corsspec.engine._abnf import MAX_ORIGIN_LEN, is_token
+from corsspec.engine._memo import remember
+from corsspec.engine.browsers import CHROMIUM, BrowserProfile
+from corsspec.engine.headers import HeaderNameSet, byte_lowercase
+from corsspec.engine.model import Mode, RedirectMode, Request, Response
+from corsspec.engine.preflight import effective_body, unsafe_header_names, uses_cors_preflight_flag
+from corsspec.engine.safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
     CORS_SAFELISTED_METHODS,
     FORBIDDEN_RESPONSE_HEADER_NAMES,
     is_forbidden_method,
     is_forbidden_request_header,
     normalize_method,
+)
+from corsspec.engine.url import parse_origin
+from corsspec.errors import (
+    InvalidOriginError,
+    OriginProblem,
+    PolicyError,
+    ScriptError,
+    ScriptProblem,
 )
 
 __all__ = [

@@ -16,9 +16,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._codes import Evidence, Finding, FindingCode, Source
-from ._errors import TemplateProblem
-from ._model import (
+from corsspec.adapters.aws.apigateway._codes import Evidence, Finding, FindingCode, Source
+from corsspec.adapters.aws.apigateway._errors import TemplateProblem
+from corsspec.adapters.aws.apigateway._model import (
     ApiKind,
     Auth,
     AuthKind,
@@ -33,7 +33,7 @@ from ._model import (
     ValueKind,
     parse_mapping,
 )
-from ._template import Template, TPath, render_path
+from corsspec.adapters.aws.apigateway._template import Template, TPath, render_path
 
 __all__ = [
     "EVIDENCE_KEY",

@@ -7,13 +7,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._cfn import http_apis, rest_apis
-from ._codes import Evidence, Source
-from ._errors import TemplateProblem
-from ._model import ApiKind, FunctionInfo, GatewayApi, GatewayModel, Route
-from ._openapi import OPERATIONS, parse_openapi
-from ._sam import sam_apis
-from ._template import (
+from corsspec.adapters.aws.apigateway._cfn import http_apis, rest_apis
+from corsspec.adapters.aws.apigateway._codes import Evidence, Source
+from corsspec.adapters.aws.apigateway._errors import TemplateProblem
+from corsspec.adapters.aws.apigateway._model import (
+    ApiKind,
+    FunctionInfo,
+    GatewayApi,
+    GatewayModel,
+    Route,
+)
+from corsspec.adapters.aws.apigateway._openapi import OPERATIONS, parse_openapi
+from corsspec.adapters.aws.apigateway._sam import sam_apis
+from corsspec.adapters.aws.apigateway._template import (
     Resolver,
     Template,
     TemplateKind,
@@ -48,7 +54,7 @@ def _openapi_kind(document: Mapping[str, Any]) -> ApiKind:
 
 
 def _openapi_api(template: Template) -> GatewayApi:
-    from ._cfn import assemble  # noqa: PLC0415 - keeps _cfn's import light for this path
+    from corsspec.adapters.aws.apigateway._cfn import assemble  # noqa: PLC0415 - keeps _cfn's import light for this path
 
     document = template.document
     kind = _openapi_kind(document)

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from ._abnf import HTTP_WHITESPACE, is_token
-from .headers import HeaderPairs, byte_lowercase, split_list_value
+from corsspec.engine._abnf import HTTP_WHITESPACE, is_token
+from corsspec.engine.headers import HeaderPairs, byte_lowercase, split_list_value
 
 __all__ = [
     "CLIENT_HINT_SAFELIST",

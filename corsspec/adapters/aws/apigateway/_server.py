@@ -36,9 +36,14 @@ from collections.abc import Mapping
 import attrs
 
 import corsspec as cs
-
-from ._lambda import LambdaBook, LambdaOutcome, LambdaOutcomeKind, http_event, rest_event
-from ._model import (
+from corsspec.adapters.aws.apigateway._lambda import (
+    LambdaBook,
+    LambdaOutcome,
+    LambdaOutcomeKind,
+    http_event,
+    rest_event,
+)
+from corsspec.adapters.aws.apigateway._model import (
     ApiKind,
     AuthKind,
     GatewayApi,

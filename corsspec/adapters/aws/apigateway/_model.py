@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._codes import Evidence, Finding, Source
+from corsspec.adapters.aws.apigateway._codes import Evidence, Finding, Source
 
 __all__ = [
     "ApiKind",

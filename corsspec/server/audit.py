@@ -1,4 +1,4 @@
-"""Security findings for CORS configurations: on a :class:`~corsspec.policy.Policy`
+"""Security findings for CORS configurations: on a :class:`~corsspec.server.policy.Policy`
 (static) and on any server corsspec can talk to (active).
 
 The findings follow the scanners' misconfiguration taxonomy (Corsy, CORScanner,
@@ -26,13 +26,18 @@ from typing import Protocol
 
 import attrs
 
-from .browsers import ALL_BROWSERS, CHROMIUM, BrowserProfile
-from .errors import CorsspecError
-from .fetch import Evaluation, Exchange, ServerLike, evaluate
-from .headers import HeaderPairs, get_decode_split
-from .model import Body, Request, Response
-from .origins import parse_origin, parse_url
-from .policy import (
+from corsspec.engine.browsers import ALL_BROWSERS, CHROMIUM, BrowserProfile
+from corsspec.engine.fetch import Evaluation, Exchange, ServerLike, evaluate
+from corsspec.engine.headers import HeaderPairs, get_decode_split
+from corsspec.engine.model import Body, Request, Response
+from corsspec.engine.safelist import (
+    FORBIDDEN_RESPONSE_HEADER_NAMES,
+    is_forbidden_method,
+    is_forbidden_request_header,
+)
+from corsspec.engine.url import parse_origin, parse_url
+from corsspec.errors import CorsspecError
+from corsspec.server.policy import (
     PUBLIC_SUFFIXES,
     OriginPattern,
     OriginRegex,
@@ -40,11 +45,6 @@ from .policy import (
     VaryMode,
     is_loopback_host,
     is_public_suffix,
-)
-from .safelist import (
-    FORBIDDEN_RESPONSE_HEADER_NAMES,
-    is_forbidden_method,
-    is_forbidden_request_header,
 )
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""Adapters for AWS surfaces that answer CORS (API Gateway today)."""
