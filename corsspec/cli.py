@@ -704,9 +704,7 @@ def _case_dict(case: Case, run: _Run) -> dict[str, Any]:
         "request": _request_dict(case.request),
         "engines_agree": len(keys) <= 1 and not run.refused,
         "results": [d.to_dict() for d in run.results],
-        "script_errors": [
-            {"browser": name, "code": exc.reason.value} for name, exc in run.refused
-        ],
+        "script_errors": [{"browser": name, "code": exc.reason.value} for name, exc in run.refused],
     }
 
 

@@ -1,7 +1,7 @@
 """Regenerate docs/reasons.md from corsspec.engine.reasons and corsspec.explain.
 
-    python docs/gen_reasons.py          # rewrite docs/reasons.md
-    python docs/gen_reasons.py --check  # exit 1 if the committed page is stale
+python docs/gen_reasons.py          # rewrite docs/reasons.md
+python docs/gen_reasons.py --check  # exit 1 if the committed page is stale
 """
 
 from __future__ import annotations

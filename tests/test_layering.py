@@ -193,8 +193,7 @@ def _corsspec_imports(module: str) -> list[Import]:
     return [
         imp
         for imp in imports_of(module)
-        if (imp.target == "corsspec" or imp.target.startswith("corsspec."))
-        and imp.target != module
+        if (imp.target == "corsspec" or imp.target.startswith("corsspec.")) and imp.target != module
     ]
 
 

@@ -23,7 +23,6 @@ __all__ = [
 ]
 
 
-
 def __dir__() -> list[str]:
     return __all__
 

@@ -51,8 +51,11 @@ def test_verdicts_cover_every_route_class_and_browser() -> None:
     assert routes == {("/pets", "GET"), ("/pets", "POST"), ("/pets", "DELETE")}
     get = [v for v in report.verdicts if v.request_method == "GET"]
     assert {v.response_class for v in get} == {
-        ResponseClass.SUCCESS, ResponseClass.GATEWAY_4XX, ResponseClass.GATEWAY_5XX,
-        ResponseClass.LAMBDA_ERROR}
+        ResponseClass.SUCCESS,
+        ResponseClass.GATEWAY_4XX,
+        ResponseClass.GATEWAY_5XX,
+        ResponseClass.LAMBDA_ERROR,
+    }
     assert len(get) == 4 * 3
 
 
@@ -63,11 +66,30 @@ def test_json_is_stable_data() -> None:
     assert json.dumps(data, sort_keys=True) == json.dumps(again, sort_keys=True)
     assert data["schema"] == "corsspec.gateway/1"
     assert data["exit_code"] == 1
-    assert set(data) == {"schema", "template", "origins", "browsers", "apis", "verdicts",
-                         "findings", "summary", "exit_code"}
+    assert set(data) == {
+        "schema",
+        "template",
+        "origins",
+        "browsers",
+        "apis",
+        "verdicts",
+        "findings",
+        "summary",
+        "exit_code",
+    }
     (finding,) = [f for f in data["findings"] if f["code"] == "credentials-mismatch"]
-    assert set(finding) == {"code", "severity", "api", "route", "method", "path", "line",
-                            "source", "data", "fix"}
+    assert set(finding) == {
+        "code",
+        "severity",
+        "api",
+        "route",
+        "method",
+        "path",
+        "line",
+        "source",
+        "data",
+        "fix",
+    }
     assert finding["severity"] == "high"
     assert finding["path"].startswith("Resources.SessionOptions")
     verdict = data["verdicts"][0]
@@ -95,27 +117,34 @@ def test_text_report() -> None:
 
 def test_browsers_that_differ_are_shown_side_by_side() -> None:
     text = gateway_report(fixture("rest_body.json")).to_text()
-    assert ("chromium: BLOCKED acao-missing at preflight (status 403); firefox, webkit: "
-            "BLOCKED preflight-status-not-ok at preflight (status 403)") in text
+    assert (
+        "chromium: BLOCKED acao-missing at preflight (status 403); firefox, webkit: "
+        "BLOCKED preflight-status-not-ok at preflight (status 403)"
+    ) in text
 
 
 def test_origins() -> None:
     report = gateway_report(fixture("sam_cors_object.yaml"))
     assert report.origins == ("https://admin.example",)  # from the gateway responses
-    report = gateway_report(fixture("rest_classic.yaml"),
-                            origins=["https://evil.example", "HTTPS://APP.EXAMPLE"],
-                            lambda_responses=_LOGIN)
+    report = gateway_report(
+        fixture("rest_classic.yaml"),
+        origins=["https://evil.example", "HTTPS://APP.EXAMPLE"],
+        lambda_responses=_LOGIN,
+    )
     assert report.origins == ("https://evil.example", APP)
     assert {v.origin for v in report.verdicts} == set(report.origins)
     with pytest.raises(cs.InvalidOriginError):
         gateway_report(fixture("rest_classic.yaml"), origins=["https://app.example/"])
 
 
-@pytest.mark.parametrize(("route", "expected"), [
-    ("/pets", {"GET", "POST", "DELETE"}),
-    ("DELETE /pets", {"DELETE"}),
-    ("get", {"GET"}),
-])
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("/pets", {"GET", "POST", "DELETE"}),
+        ("DELETE /pets", {"DELETE"}),
+        ("get", {"GET"}),
+    ],
+)
 def test_route_filter(route: str, expected: set[str]) -> None:
     report = gateway_report(fixture("console_enable_cors.yaml"), route=route)
     assert {p.request_method for p in report.probes} == expected
@@ -134,8 +163,12 @@ def test_unknown_route_is_an_error() -> None:
 
 
 def test_credentials_and_headers_overrides() -> None:
-    report = gateway_report(fixture("console_enable_cors.yaml"), route="GET /pets",
-                            credentials="include", headers=[("X-Trace", "1")])
+    report = gateway_report(
+        fixture("console_enable_cors.yaml"),
+        route="GET /pets",
+        credentials="include",
+        headers=[("X-Trace", "1")],
+    )
     (probe,) = report.probes
     assert probe.credentials == "include"
     assert ("X-Trace", "1") in probe.headers

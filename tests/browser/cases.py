@@ -50,8 +50,17 @@ _CASE_KEYS: Final = frozenset(
 )
 _STEP_KEYS: Final = frozenset({"after", "request", "expect", "expect_by_browser"})
 _REQUEST_KEYS: Final = frozenset(
-    {"api", "method", "url", "headers", "mode", "credentials", "redirect", "body",
-     "upload_listener"}
+    {
+        "api",
+        "method",
+        "url",
+        "headers",
+        "mode",
+        "credentials",
+        "redirect",
+        "body",
+        "upload_listener",
+    }
 )
 _REQUEST_DEFAULTS: Final[dict[str, Any]] = {
     "api": "fetch",
@@ -151,7 +160,7 @@ def split_placeholder_url(url: str) -> tuple[str, str] | None:
     placeholder origin. A bare origin becomes path "/" (as the browser would send it)."""
     for ph in PLACEHOLDERS:
         if url.startswith(ph):
-            rest = url[len(ph):]
+            rest = url[len(ph) :]
             if rest == "" or rest[0] in "?#":
                 return ph, "/" + rest
             if rest[0] == "/":
@@ -195,10 +204,10 @@ def _reaches_real_host(url: str) -> bool:
     except ValueError:
         return False
     if parts.scheme.lower() not in _NETWORK_SCHEMES:
-        return bool(parts.netloc) and not parts.scheme   # scheme-relative "//host/..."
+        return bool(parts.netloc) and not parts.scheme  # scheme-relative "//host/..."
     if not host:
         return False
-    host = host.rstrip(".")          # "a.invalid." is the same name as "a.invalid"
+    host = host.rstrip(".")  # "a.invalid." is the same name as "a.invalid"
     if host == "localhost" or host.rsplit(".", 1)[-1] in _RESERVED_TLDS:
         return False
     try:
@@ -237,7 +246,7 @@ def runnability_problem(case: Case, browser: str) -> str | None:
     for key, route in routes.items():
         if split_placeholder_url(key) is None:
             if key.split(":", 1)[0].lower() in _LOCAL_SCHEMES:
-                continue    # e.g. "about:blank": never reaches a server, nothing to serve
+                continue  # e.g. "about:blank": never reaches a server, nothing to serve
             return f"route {key!r} does not start with a placeholder origin"
         for kind in ("preflight", "actual"):
             response = route.get(kind) or {}

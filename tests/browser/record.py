@@ -45,8 +45,9 @@ def generate_random_cases(seed: int, count: int) -> list[Case]:
         # Imported by name: the generator is optional and may not exist yet.
         module = importlib.import_module("tests.browser.generate")
     except ImportError as exc:
-        raise SystemExit(f"--random needs tests/browser/generate.py "
-                         f"(generate_cases(seed, n)): {exc}") from exc
+        raise SystemExit(
+            f"--random needs tests/browser/generate.py (generate_cases(seed, n)): {exc}"
+        ) from exc
     generate: Callable[[int, int], list[Case]] = module.generate_cases
     return normalize_generated(generate(seed, count))
 
@@ -57,26 +58,46 @@ def recording_lines(run: BrowserRun) -> list[str]:
     for case_run in sorted(run.runs, key=lambda r: r.id):
         if case_run.observed is None:
             continue
-        record: dict[str, Any] = {"case": case_run.case, "browser": run.info.name,
-                                  "version": run.info.version, "observed": case_run.observed}
+        record: dict[str, Any] = {
+            "case": case_run.case,
+            "browser": run.info.name,
+            "version": run.info.version,
+            "observed": case_run.observed,
+        }
         lines.append(json.dumps(record, sort_keys=True, separators=(", ", ": ")))
     return lines
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.browser.record", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.browser.record",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--browser", required=True, choices=[*BROWSERS, "all"])
-    parser.add_argument("--cases", action="append", metavar="GLOB",
-                        help=f"case files (repeatable; default {CURATED_GLOB})")
+    parser.add_argument(
+        "--cases",
+        action="append",
+        metavar="GLOB",
+        help=f"case files (repeatable; default {CURATED_GLOB})",
+    )
     parser.add_argument("--only", metavar="ID_GLOB", help="run only cases whose id matches")
-    parser.add_argument("--random", type=int, default=0, metavar="N",
-                        help="also run N generated cases (tests/browser/generate.py)")
+    parser.add_argument(
+        "--random",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run N generated cases (tests/browser/generate.py)",
+    )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR")
     parser.add_argument("--pool", type=int, default=6, help="cases run concurrently (default 6)")
-    parser.add_argument("--debug", type=Path, metavar="FILE",
-                        help="also write per-step debug text (JS error messages) as JSONL")
+    parser.add_argument(
+        "--debug",
+        type=Path,
+        metavar="FILE",
+        help="also write per-step debug text (JS error messages) as JSONL",
+    )
     return parser.parse_args(argv)
 
 
@@ -109,17 +130,28 @@ def _record_one(name: str, cases: list[Case], args: argparse.Namespace) -> bool:
         print(f"{name}: page: {message}", file=sys.stderr)
     if args.debug:
         _write_debug(args.debug, run)
-    print(f"{name} {info.version}: {len(lines)}/{len(cases)} cases recorded in "
-          f"{run.seconds:.1f} s -> {path}")
+    print(
+        f"{name} {info.version}: {len(lines)}/{len(cases)} cases recorded in "
+        f"{run.seconds:.1f} s -> {path}"
+    )
     return True
 
 
 def _write_debug(path: Path, run: BrowserRun) -> None:
     with path.open("a", encoding="utf-8") as fh:
         for case_run in run.runs:
-            fh.write(json.dumps({"browser": run.info.name, "case": case_run.id,
-                                 "debug": case_run.debug, "problem": case_run.problem},
-                                sort_keys=True) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "browser": run.info.name,
+                        "case": case_run.id,
+                        "debug": case_run.debug,
+                        "problem": case_run.problem,
+                    },
+                    sort_keys=True,
+                )
+                + "\n"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

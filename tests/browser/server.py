@@ -57,13 +57,18 @@ class LogEntry:
     origin: str | None
     acrm: str | None
     acrh: str | None
-    names: frozenset[str]      # every request header name, lowercase
+    names: frozenset[str]  # every request header name, lowercase
 
     def as_observation(self, script_names: frozenset[str]) -> dict[str, Any]:
         """The request entry of an OBSERVATION, for a step whose script set `script_names`."""
-        return {"url": self.url, "method": self.method, "origin": self.origin,
-                "acrm": self.acrm, "acrh": self.acrh,
-                "headers": sorted(self.names & script_names)}
+        return {
+            "url": self.url,
+            "method": self.method,
+            "origin": self.origin,
+            "acrm": self.acrm,
+            "acrh": self.acrh,
+            "headers": sorted(self.names & script_names),
+        }
 
 
 @dataclass
@@ -78,7 +83,7 @@ class StepReport:
 class _CaseState:
     case: Case
     prefix: str
-    routes: dict[tuple[str, str], str]          # (placeholder, browser-form path) -> route key
+    routes: dict[tuple[str, str], str]  # (placeholder, browser-form path) -> route key
     log: list[LogEntry] = field(default_factory=list)
     boundaries: list[int] = field(default_factory=list)  # len(log) at each step's result post
     results: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -105,21 +110,23 @@ class _Request:
 class CaseServers:
     """The three servers plus per-run state. Use as a context manager."""
 
-    def __init__(self, cases: Sequence[Case], *, run_id: str, pool: int = 6,
-                 step_timeout: float = 20.0) -> None:
+    def __init__(
+        self, cases: Sequence[Case], *, run_id: str, pool: int = 6, step_timeout: float = 20.0
+    ) -> None:
         self.run_id = run_id
         self.pool = pool
         self.step_timeout = step_timeout
         self.cases = list(cases)
         self.origins: dict[str, str] = {}
         self.done = threading.Event()
-        self.progress = threading.Event()      # set whenever a result arrives (idle watchdog)
+        self.progress = threading.Event()  # set whenever a result arrives (idle watchdog)
         self.page_loaded = threading.Event()
         self.page_messages: list[str] = []
         self._states: list[_CaseState] = []
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
-                                        name="cors-case-servers")
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, daemon=True, name="cors-case-servers"
+        )
         self._servers: list[asyncio.base_events.Server] = []
         self._writers: set[asyncio.StreamWriter] = set()
 
@@ -143,7 +150,10 @@ class CaseServers:
         for ph in PLACEHOLDERS:
             server = await asyncio.start_server(
                 functools.partial(self._serve_connection, ph),
-                host="127.0.0.1", port=0, limit=_MAX_HEAD)
+                host="127.0.0.1",
+                port=0,
+                limit=_MAX_HEAD,
+            )
             port = server.sockets[0].getsockname()[1]
             self.origins[ph] = f"http://127.0.0.1:{port}"
             self._servers.append(server)
@@ -199,7 +209,7 @@ class CaseServers:
         for ph, origin in self.origins.items():
             if value == origin:
                 return ph
-        return value   # "null", or anything unexpected, kept verbatim
+        return value  # "null", or anything unexpected, kept verbatim
 
     # ----------------------------------------------------------------- page data
     def page_config(self) -> dict[str, Any]:
@@ -210,6 +220,7 @@ class CaseServers:
         Chromium 1024, purged at random), and hundreds of unrelated cases running during
         a step's `after` wait could evict the entry that the next step is meant to hit.
         Within a phase, cases with long waits start first so they do not form the tail."""
+
         def order(indices: list[int]) -> list[dict[str, Any]]:
             indices.sort(key=lambda i: (-sum(s.after for s in steps_of(self._states[i].case)), i))
             return [self._page_case(i) for i in indices]
@@ -222,9 +233,13 @@ class CaseServers:
         # otherwise drop the preflights cached by the first cases (measured: the first
         # multi-step case never reused its preflight).
         warmup = [f"{origin}/__warmup" for origin in self.origins.values()]
-        return {"run": self.run_id, "pool": self.pool, "warmup": warmup,
-                "stepTimeoutMs": int(self.step_timeout * 1000),
-                "phases": [order(multi), order(single)]}
+        return {
+            "run": self.run_id,
+            "pool": self.pool,
+            "warmup": warmup,
+            "stepTimeoutMs": int(self.step_timeout * 1000),
+            "phases": [order(multi), order(single)],
+        }
 
     def _page_case(self, index: int) -> dict[str, Any]:
         state = self._states[index]
@@ -263,8 +278,9 @@ class CaseServers:
         return reports
 
     # --------------------------------------------------------------- HTTP serving
-    async def _serve_connection(self, which: str, reader: asyncio.StreamReader,
-                                writer: asyncio.StreamWriter) -> None:
+    async def _serve_connection(
+        self, which: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         self._writers.add(writer)
         try:
             while True:
@@ -276,9 +292,13 @@ class CaseServers:
                 await writer.drain()
                 if close or (request.header("connection") or "").lower() == "close":
                     break
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                ValueError):
-            pass   # a browser dropping a connection (or sending garbage) is not our business
+        except (
+            ConnectionError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ValueError,
+        ):
+            pass  # a browser dropping a connection (or sending garbage) is not our business
         finally:
             self._writers.discard(writer)
             writer.close()
@@ -292,7 +312,7 @@ class CaseServers:
         return _simple(404, "text/plain", b"not found"), False
 
     def _case_route(self, which: str, request: _Request) -> tuple[bytes, bool]:
-        parts = request.target.split("/", 4)     # ["", "c", run, index, rest]
+        parts = request.target.split("/", 4)  # ["", "c", run, index, rest]
         state = self._state_for(parts)
         if state is None:
             return _simple(404, "text/plain", b"unknown case"), False

@@ -29,6 +29,7 @@ from tests.casekit import compare_steps
 
 pytestmark = pytest.mark.browser
 
+
 @dataclass(frozen=True)
 class Batch:
     """The cases every browser runs in this session, and how they were chosen."""
@@ -52,7 +53,7 @@ def batch() -> Batch:
     note = f"seed {seed} (replay: CORSSPEC_SEED={seed} pytest -m browser tests/browser)"
     try:
         generated = generate_random_cases(seed, count)
-    except SystemExit as exc:      # generate.py not written yet: curated cases only
+    except SystemExit as exc:  # generate.py not written yet: curated cases only
         generated, note = [], f"no random batch: {exc}"
     print(f"\n[browser differential] {len(cases)} curated + {len(generated)} random cases; {note}")
     return Batch(cases=cases + generated, seed=seed, random_count=len(generated), note=note)
@@ -72,8 +73,10 @@ def browser_run(request: pytest.FixtureRequest, batch: Batch) -> BrowserRun:
         run = run_cases(info, batch.cases)
     except HarnessError as exc:
         pytest.fail(f"{name} {info.version}: browser run failed: {exc}", pytrace=False)
-    print(f"\n[browser differential] {name} {info.version}: {len(run.runs)} cases in "
-          f"{run.seconds:.1f} s")
+    print(
+        f"\n[browser differential] {name} {info.version}: {len(run.runs)} cases in "
+        f"{run.seconds:.1f} s"
+    )
     return run
 
 

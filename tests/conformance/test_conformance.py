@@ -86,6 +86,4 @@ def test_trace_agrees_with_the_engine_unsettled(profile: str) -> None:
                 continue
             if failed[0] not in own:
                 problems.append(f"{where}: {reason.code.value}, trace fails {failed[0]}")
-    assert not problems, f"[{profile}] {len(problems)} disagreements:\n" + "\n".join(
-        problems[:20]
-    )
+    assert not problems, f"[{profile}] {len(problems)} disagreements:\n" + "\n".join(problems[:20])

@@ -111,9 +111,15 @@ def _body_of(request: cs.Request) -> str | None:
     return None if body is None else body.content
 
 
-def rest_event(request: cs.Request, *, resource: str, path: str, stage: str,
-               path_parameters: Mapping[str, str] | None = None,
-               authorized: bool = False) -> dict[str, Any]:
+def rest_event(
+    request: cs.Request,
+    *,
+    resource: str,
+    path: str,
+    stage: str,
+    path_parameters: Mapping[str, str] | None = None,
+    authorized: bool = False,
+) -> dict[str, Any]:
     """A REST API (payload 1.0) Lambda proxy event for ``request``."""
     pairs = _headers_of(request)
     single: dict[str, str] = {}
@@ -125,27 +131,45 @@ def rest_event(request: cs.Request, *, resource: str, path: str, stage: str,
     query = url.query or ""
     params = [p.partition("=") for p in query.split("&") if p]
     context: dict[str, Any] = {
-        "resourcePath": resource, "httpMethod": request.method, "path": f"/{stage}{path}",
-        "stage": stage, "requestId": "corsspec-request", "accountId": "123456789012",
-        "apiId": "corsspec", "protocol": "HTTP/1.1", "domainName": url.host,
-        "requestTimeEpoch": 0, "identity": {"sourceIp": "203.0.113.10", "userAgent": "corsspec"},
+        "resourcePath": resource,
+        "httpMethod": request.method,
+        "path": f"/{stage}{path}",
+        "stage": stage,
+        "requestId": "corsspec-request",
+        "accountId": "123456789012",
+        "apiId": "corsspec",
+        "protocol": "HTTP/1.1",
+        "domainName": url.host,
+        "requestTimeEpoch": 0,
+        "identity": {"sourceIp": "203.0.113.10", "userAgent": "corsspec"},
     }
     if authorized:
         context["authorizer"] = {"principalId": "user", "claims": {"sub": "user"}}
     return {
-        "resource": resource, "path": path, "httpMethod": request.method,
-        "headers": single or None, "multiValueHeaders": multi or None,
+        "resource": resource,
+        "path": path,
+        "httpMethod": request.method,
+        "headers": single or None,
+        "multiValueHeaders": multi or None,
         "queryStringParameters": {k: v for k, _, v in params} or None,
         "multiValueQueryStringParameters": {k: [v] for k, _, v in params} or None,
         "pathParameters": dict(path_parameters) if path_parameters else None,
-        "stageVariables": None, "requestContext": context,
-        "body": _body_of(request), "isBase64Encoded": False,
+        "stageVariables": None,
+        "requestContext": context,
+        "body": _body_of(request),
+        "isBase64Encoded": False,
     }
 
 
-def http_event(request: cs.Request, *, route_key: str, path: str, stage: str,
-               path_parameters: Mapping[str, str] | None = None,
-               authorized: bool = False) -> dict[str, Any]:
+def http_event(
+    request: cs.Request,
+    *,
+    route_key: str,
+    path: str,
+    stage: str,
+    path_parameters: Mapping[str, str] | None = None,
+    authorized: bool = False,
+) -> dict[str, Any]:
     """An HTTP API (payload 2.0) Lambda proxy event for ``request``."""
     headers: dict[str, str] = {}
     cookies: list[str] = []
@@ -157,15 +181,28 @@ def http_event(request: cs.Request, *, route_key: str, path: str, stage: str,
         headers[lower] = f"{headers[lower]},{value}" if lower in headers else value
     url = request.url
     event: dict[str, Any] = {
-        "version": "2.0", "routeKey": route_key, "rawPath": path,
-        "rawQueryString": url.query or "", "headers": headers,
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": url.query or "",
+        "headers": headers,
         "requestContext": {
-            "accountId": "123456789012", "apiId": "corsspec", "domainName": url.host,
-            "domainPrefix": url.host.split(".")[0], "requestId": "corsspec-request",
-            "routeKey": route_key, "stage": stage, "time": "01/Jan/2026:00:00:00 +0000",
+            "accountId": "123456789012",
+            "apiId": "corsspec",
+            "domainName": url.host,
+            "domainPrefix": url.host.split(".")[0],
+            "requestId": "corsspec-request",
+            "routeKey": route_key,
+            "stage": stage,
+            "time": "01/Jan/2026:00:00:00 +0000",
             "timeEpoch": 0,
-            "http": {"method": request.method, "path": path, "protocol": "HTTP/1.1",
-                     "sourceIp": "203.0.113.10", "userAgent": "corsspec"},
+            "http": {
+                "method": request.method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.10",
+                "userAgent": "corsspec",
+            },
         },
         "isBase64Encoded": False,
     }
@@ -198,34 +235,49 @@ def normalize_proxy_result(result: Any, *, version: str) -> LambdaOutcome:
         try:
             text = result if isinstance(result, str) else json.dumps(result)
         except (TypeError, ValueError) as exc:
-            return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                                 detail=f"the result is not JSON-serializable: {exc}")
-        return LambdaOutcome(kind=LambdaOutcomeKind.OK, result=ProxyResult(
-            status=200, headers=(("Content-Type", "application/json"),), body=text))
+            return LambdaOutcome(
+                kind=LambdaOutcomeKind.MALFORMED,
+                detail=f"the result is not JSON-serializable: {exc}",
+            )
+        return LambdaOutcome(
+            kind=LambdaOutcomeKind.OK,
+            result=ProxyResult(
+                status=200, headers=(("Content-Type", "application/json"),), body=text
+            ),
+        )
     if not isinstance(result, Mapping):
-        return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                             detail=f"the result is a {type(result).__name__}, not an object")
+        return LambdaOutcome(
+            kind=LambdaOutcomeKind.MALFORMED,
+            detail=f"the result is a {type(result).__name__}, not an object",
+        )
     status = _status(result.get("statusCode", 200))
     if status is None:
-        return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                             detail=f"statusCode {result.get('statusCode')!r} is not a status")
+        return LambdaOutcome(
+            kind=LambdaOutcomeKind.MALFORMED,
+            detail=f"statusCode {result.get('statusCode')!r} is not a status",
+        )
     pairs: list[tuple[str, str]] = []
     headers = result.get("headers") or {}
     if not isinstance(headers, Mapping):
         return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED, detail="headers is not an object")
     for name, value in headers.items():
         if not isinstance(value, str):
-            return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                                 detail=f"header {name!r} has a non-string value {value!r}")
+            return LambdaOutcome(
+                kind=LambdaOutcomeKind.MALFORMED,
+                detail=f"header {name!r} has a non-string value {value!r}",
+            )
     multi = result.get("multiValueHeaders") if version != "2.0" else None
     if multi is not None:
         if not isinstance(multi, Mapping):
-            return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                                 detail="multiValueHeaders is not an object")
+            return LambdaOutcome(
+                kind=LambdaOutcomeKind.MALFORMED, detail="multiValueHeaders is not an object"
+            )
         for name, values in multi.items():
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                                     detail=f"multiValueHeaders {name!r} is not a list of strings")
+                return LambdaOutcome(
+                    kind=LambdaOutcomeKind.MALFORMED,
+                    detail=f"multiValueHeaders {name!r} is not a list of strings",
+                )
             pairs.extend((str(name), v) for v in values)
     present = {(n.lower(), v) for n, v in pairs}
     for name, value in headers.items():
@@ -234,20 +286,25 @@ def normalize_proxy_result(result: Any, *, version: str) -> LambdaOutcome:
     if version == "2.0":
         cookies = result.get("cookies") or []
         if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
-            return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                                 detail="cookies is not a list of strings")
+            return LambdaOutcome(
+                kind=LambdaOutcomeKind.MALFORMED, detail="cookies is not a list of strings"
+            )
         pairs.extend(("Set-Cookie", c) for c in cookies)
     body = result.get("body")
     if body is not None and not isinstance(body, str):
-        return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                             detail=f"body is a {type(body).__name__}; it must be a string "
-                             "(json.dumps it)")
+        return LambdaOutcome(
+            kind=LambdaOutcomeKind.MALFORMED,
+            detail=f"body is a {type(body).__name__}; it must be a string (json.dumps it)",
+        )
     encoded = result.get("isBase64Encoded", False)
     if not isinstance(encoded, bool):
-        return LambdaOutcome(kind=LambdaOutcomeKind.MALFORMED,
-                             detail="isBase64Encoded is not a bool")
-    return LambdaOutcome(kind=LambdaOutcomeKind.OK,
-                         result=ProxyResult(status=status, headers=tuple(pairs), body=body or ""))
+        return LambdaOutcome(
+            kind=LambdaOutcomeKind.MALFORMED, detail="isBase64Encoded is not a bool"
+        )
+    return LambdaOutcome(
+        kind=LambdaOutcomeKind.OK,
+        result=ProxyResult(status=status, headers=tuple(pairs), body=body or ""),
+    )
 
 
 _IMPORT_LOCK = threading.Lock()
@@ -310,8 +367,9 @@ def inline_handler(code: str, handler: str, *, name: str) -> Callable[..., Any]:
 class _Source:
     __slots__ = ("handler", "key", "sample")
 
-    def __init__(self, key: str, sample: Any = None,
-                 handler: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self, key: str, sample: Any = None, handler: Callable[..., Any] | None = None
+    ) -> None:
         self.key = key
         self.sample = sample
         self.handler = handler
@@ -326,8 +384,13 @@ class LambdaBook:
     :raises GatewayTemplateError: (``LAMBDA_SOURCE``) an entry cannot be loaded.
     """
 
-    def __init__(self, sources: Mapping[str, LambdaSource] | None = None, *,
-                 base_dir: str = "", file: str = "") -> None:
+    def __init__(
+        self,
+        sources: Mapping[str, LambdaSource] | None = None,
+        *,
+        base_dir: str = "",
+        file: str = "",
+    ) -> None:
         self._sources: dict[str, _Source] = {}
         for key, source in (sources or {}).items():
             self._sources[key] = self._load(key, source, base_dir or os.getcwd(), file)
@@ -348,13 +411,16 @@ class LambdaBook:
                 return _Source(key, handler=load_handler(text, base_dir=base_dir))
             except (OSError, ValueError, ImportError, AttributeError, SyntaxError) as exc:
                 raise GatewayTemplateError(
-                    TemplateProblem.LAMBDA_SOURCE, "",
-                    f"lambda_responses[{key!r}]: cannot load {text!r}: {exc}", file=file,
+                    TemplateProblem.LAMBDA_SOURCE,
+                    "",
+                    f"lambda_responses[{key!r}]: cannot load {text!r}: {exc}",
+                    file=file,
                 ) from exc
         raise GatewayTemplateError(
-            TemplateProblem.LAMBDA_SOURCE, "",
-            f"lambda_responses[{key!r}] must be a dict, a .json path, a handler spec or a "
-            "callable", file=file,
+            TemplateProblem.LAMBDA_SOURCE,
+            "",
+            f"lambda_responses[{key!r}] must be a dict, a .json path, a handler spec or a callable",
+            file=file,
         )
 
     def add(self, key: str, source: LambdaSource) -> None:
@@ -376,8 +442,15 @@ class LambdaBook:
         """Whether some entry answers this integration."""
         return self.find(method=method, route=route, function=function) is not None
 
-    def invoke(self, event: Mapping[str, Any], *, method: str, route: str,
-               function: str | None, version: str) -> LambdaOutcome:
+    def invoke(
+        self,
+        event: Mapping[str, Any],
+        *,
+        method: str,
+        route: str,
+        function: str | None,
+        version: str,
+    ) -> LambdaOutcome:
         """The Lambda's outcome for ``event`` (UNKNOWN when nothing answers)."""
         source = self.find(method=method, route=route, function=function)
         if source is None:
@@ -386,8 +459,11 @@ class LambdaBook:
             try:
                 result = source.handler(dict(event), _Context(function or "function"))
             except Exception as exc:  # a crashing handler is a 502, not our error
-                return LambdaOutcome(kind=LambdaOutcomeKind.ERROR, key=source.key,
-                                     detail=f"{type(exc).__name__}: {exc}")
+                return LambdaOutcome(
+                    kind=LambdaOutcomeKind.ERROR,
+                    key=source.key,
+                    detail=f"{type(exc).__name__}: {exc}",
+                )
         else:
             result = source.sample
         outcome = normalize_proxy_result(result, version=version)

@@ -46,8 +46,11 @@ def _openapi_kind(document: Mapping[str, Any]) -> ApiKind:
             return ApiKind.HTTP
         for item in paths.values():
             for key, op in item.items() if isinstance(item, Mapping) else ():
-                integration = op.get("x-amazon-apigateway-integration") if (
-                    key in OPERATIONS and isinstance(op, Mapping)) else None
+                integration = (
+                    op.get("x-amazon-apigateway-integration")
+                    if (key in OPERATIONS and isinstance(op, Mapping))
+                    else None
+                )
                 if isinstance(integration, Mapping) and "payloadFormatVersion" in integration:
                     return ApiKind.HTTP
     return ApiKind.REST
@@ -60,13 +63,26 @@ def _openapi_api(template: Template) -> GatewayApi:
     kind = _openapi_kind(document)
     info = document.get("info")
     title = info.get("title") if isinstance(info, Mapping) else None
-    name = re.sub(r"[^A-Za-z0-9]", "", str(title or "")) or os.path.splitext(
-        os.path.basename(template.file))[0] or "Api"
+    name = (
+        re.sub(r"[^A-Za-z0-9]", "", str(title or ""))
+        or os.path.splitext(os.path.basename(template.file))[0]
+        or "Api"
+    )
     resolved = template.resolver().value(dict(document), (), strict=False)
     parsed = parse_openapi(template, resolved, api=name, kind=kind, base=())
     stage = "$default" if kind is ApiKind.HTTP else "prod"
-    return assemble(name, kind, stage, Evidence(path="", line=1, source=Source.OPENAPI),
-                    parsed, {}, {}, [], None, [])
+    return assemble(
+        name,
+        kind,
+        stage,
+        Evidence(path="", line=1, source=Source.OPENAPI),
+        parsed,
+        {},
+        {},
+        [],
+        None,
+        [],
+    )
 
 
 def _functions(template: Template, resolver: Resolver) -> tuple[FunctionInfo, ...]:
@@ -80,8 +96,11 @@ def _functions(template: Template, resolver: Resolver) -> tuple[FunctionInfo, ..
         if not isinstance(props, Mapping):
             continue
         base: TPath = ("Resources", logical, "Properties")
-        evidence = Evidence(path=render_path(("Resources", logical)),
-                            line=template.line(("Resources", logical)), source=Source.LAMBDA)
+        evidence = Evidence(
+            path=render_path(("Resources", logical)),
+            line=template.line(("Resources", logical)),
+            source=Source.LAMBDA,
+        )
         if rtype == "AWS::Serverless::Function":
             merged = {**fglobals, **props}
             code_uri = merged.get("CodeUri")
@@ -91,22 +110,32 @@ def _functions(template: Template, resolver: Resolver) -> tuple[FunctionInfo, ..
             elif code_uri is None and "InlineCode" not in merged:
                 code_dir = template.base_dir
             inline = merged.get("InlineCode")
-            out.append(FunctionInfo(
-                name=logical,
-                runtime=resolver.string(merged.get("Runtime"), (*base, "Runtime"), strict=False),
-                handler=resolver.string(merged.get("Handler"), (*base, "Handler"), strict=False),
-                code_dir=code_dir, inline=inline if isinstance(inline, str) else None,
-                evidence=evidence,
-            ))
+            out.append(
+                FunctionInfo(
+                    name=logical,
+                    runtime=resolver.string(
+                        merged.get("Runtime"), (*base, "Runtime"), strict=False
+                    ),
+                    handler=resolver.string(
+                        merged.get("Handler"), (*base, "Handler"), strict=False
+                    ),
+                    code_dir=code_dir,
+                    inline=inline if isinstance(inline, str) else None,
+                    evidence=evidence,
+                )
+            )
         elif rtype == "AWS::Lambda::Function":
             code = props.get("Code")
             inline = code.get("ZipFile") if isinstance(code, Mapping) else None
-            out.append(FunctionInfo(
-                name=logical,
-                runtime=resolver.string(props.get("Runtime"), (*base, "Runtime"), strict=False),
-                handler=resolver.string(props.get("Handler"), (*base, "Handler"), strict=False),
-                inline=inline if isinstance(inline, str) else None, evidence=evidence,
-            ))
+            out.append(
+                FunctionInfo(
+                    name=logical,
+                    runtime=resolver.string(props.get("Runtime"), (*base, "Runtime"), strict=False),
+                    handler=resolver.string(props.get("Handler"), (*base, "Handler"), strict=False),
+                    inline=inline if isinstance(inline, str) else None,
+                    evidence=evidence,
+                )
+            )
     return tuple(sorted(out, key=lambda f: f.name))
 
 
@@ -119,22 +148,28 @@ def load_gateway(
         names the template path), or it defines no API.
     :raises MissingExtraError: a YAML template and no PyYAML.
     """
-    template = source if isinstance(source, Template) else load_template(
-        source, parameters=parameters)
+    template = (
+        source if isinstance(source, Template) else load_template(source, parameters=parameters)
+    )
     if template.kind is TemplateKind.OPENAPI:
         return GatewayModel(file=template.file, apis=(_openapi_api(template),))
     resolver = template.resolver()
-    apis = [*rest_apis(template, resolver), *http_apis(template, resolver),
-            *sam_apis(template, resolver)]
+    apis = [
+        *rest_apis(template, resolver),
+        *http_apis(template, resolver),
+        *sam_apis(template, resolver),
+    ]
     if not apis:
         raise template.error(
-            TemplateProblem.NO_API, ("Resources",),
+            TemplateProblem.NO_API,
+            ("Resources",),
             "no API Gateway API here (AWS::ApiGateway::RestApi, AWS::ApiGatewayV2::Api, "
             "AWS::Serverless::Api/HttpApi, or a function with an Api/HttpApi event)",
         )
     apis.sort(key=lambda a: a.name)
-    return GatewayModel(file=template.file, apis=tuple(apis),
-                        functions=_functions(template, resolver))
+    return GatewayModel(
+        file=template.file, apis=tuple(apis), functions=_functions(template, resolver)
+    )
 
 
 def routes_of(api: GatewayApi) -> tuple[Route, ...]:

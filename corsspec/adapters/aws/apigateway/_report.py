@@ -108,30 +108,55 @@ class Verdict:
     def to_json(self) -> dict[str, Any]:
         """Codes and facts only."""
         return {
-            "api": self.api, "route": self.route, "method": self.method,
-            "request_method": self.request_method, "origin": self.origin,
-            "response_class": self.response_class.value, "browser": self.browser,
-            "allowed": self.allowed, "reason": self.reason.value if self.reason else None,
-            "stage": self.stage.value if self.stage else None, "header": self.header,
-            "value": self.value, "status": self.status, "credentials": self.credentials,
-            "request_headers": list(self.request_headers), "preflight": self.preflight,
+            "api": self.api,
+            "route": self.route,
+            "method": self.method,
+            "request_method": self.request_method,
+            "origin": self.origin,
+            "response_class": self.response_class.value,
+            "browser": self.browser,
+            "allowed": self.allowed,
+            "reason": self.reason.value if self.reason else None,
+            "stage": self.stage.value if self.stage else None,
+            "header": self.header,
+            "value": self.value,
+            "status": self.status,
+            "credentials": self.credentials,
+            "request_headers": list(self.request_headers),
+            "preflight": self.preflight,
             "assumed": self.assumed,
         }
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
     return {
-        "code": finding.code.value, "severity": finding.severity.value, "api": finding.api,
-        "route": finding.route, "method": finding.method, "path": finding.evidence.path,
-        "line": finding.evidence.line, "source": finding.evidence.source.value,
-        "data": dict(finding.data), "fix": finding.fix,
+        "code": finding.code.value,
+        "severity": finding.severity.value,
+        "api": finding.api,
+        "route": finding.route,
+        "method": finding.method,
+        "path": finding.evidence.path,
+        "line": finding.evidence.line,
+        "source": finding.evidence.source.value,
+        "data": dict(finding.data),
+        "fix": finding.fix,
     }
 
 
-_ANSI = {"red": "\x1b[31m", "green": "\x1b[32m", "yellow": "\x1b[33m", "bold": "\x1b[1m",
-         "dim": "\x1b[2m", "reset": "\x1b[0m"}
-_SEVERITY_COLOR = {Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "dim",
-                   Severity.INFO: "dim"}
+_ANSI = {
+    "red": "\x1b[31m",
+    "green": "\x1b[32m",
+    "yellow": "\x1b[33m",
+    "bold": "\x1b[1m",
+    "dim": "\x1b[2m",
+    "reset": "\x1b[0m",
+}
+_SEVERITY_COLOR = {
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "dim",
+    Severity.INFO: "dim",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -149,8 +174,11 @@ class GatewayReport:
     @property
     def blocked(self) -> tuple[Verdict, ...]:
         """Verdicts where a browser blocks a successful response whose headers are known."""
-        return tuple(v for v in self.verdicts if not v.allowed and not v.assumed
-                     and v.response_class is ResponseClass.SUCCESS)
+        return tuple(
+            v
+            for v in self.verdicts
+            if not v.allowed and not v.assumed and v.response_class is ResponseClass.SUCCESS
+        )
 
     @property
     def exit_code(self) -> int:
@@ -171,24 +199,35 @@ class GatewayReport:
             "origins": list(self.origins),
             "browsers": list(self.browsers),
             "apis": [
-                {"name": api.name, "kind": api.kind.value, "stage": api.stage,
-                 "url": api.base_url,
-                 "cors": None if api.cors is None else {
-                     "allow_origins": list(api.cors.allow_origins),
-                     "allow_methods": list(api.cors.allow_methods),
-                     "allow_headers": list(api.cors.allow_headers),
-                     "expose_headers": list(api.cors.expose_headers),
-                     "max_age": api.cors.max_age,
-                     "allow_credentials": api.cors.allow_credentials},
-                 "routes": [{"path": r.path,
-                             "methods": [m.http_method for m in r.methods]}
-                            for r in routes_of(api)]}
+                {
+                    "name": api.name,
+                    "kind": api.kind.value,
+                    "stage": api.stage,
+                    "url": api.base_url,
+                    "cors": None
+                    if api.cors is None
+                    else {
+                        "allow_origins": list(api.cors.allow_origins),
+                        "allow_methods": list(api.cors.allow_methods),
+                        "allow_headers": list(api.cors.allow_headers),
+                        "expose_headers": list(api.cors.expose_headers),
+                        "max_age": api.cors.max_age,
+                        "allow_credentials": api.cors.allow_credentials,
+                    },
+                    "routes": [
+                        {"path": r.path, "methods": [m.http_method for m in r.methods]}
+                        for r in routes_of(api)
+                    ],
+                }
                 for api in self.model.apis
             ],
             "verdicts": [v.to_json() for v in self.verdicts],
             "findings": [_finding_json(f) for f in self.findings],
-            "summary": {"findings": self.counts(), "blocked": len(self.blocked),
-                        "verdicts": len(self.verdicts)},
+            "summary": {
+                "findings": self.counts(),
+                "blocked": len(self.blocked),
+                "verdicts": len(self.verdicts),
+            },
             "exit_code": self.exit_code,
         }
 
@@ -199,23 +238,30 @@ class GatewayReport:
         def paint(text: str, name: str) -> str:
             return f"{_ANSI[name]}{text}{_ANSI['reset']}" if color else text
 
-        lines = [paint(f"corsspec gateway: {self.file}", "bold"),
-                 f"origins: {', '.join(self.origins)}    browsers: {', '.join(self.browsers)}"]
+        lines = [
+            paint(f"corsspec gateway: {self.file}", "bold"),
+            f"origins: {', '.join(self.origins)}    browsers: {', '.join(self.browsers)}",
+        ]
         for api in self.model.apis:
             probes = [p for p in self.probes if p.api == api.name]
             lines.append("")
             kind = "REST API" if api.kind is ApiKind.REST else "HTTP API"
             extra = " (CorsConfiguration)" if api.cors is not None else ""
-            lines.append(paint(f"{api.name}", "bold")
-                         + f"  {kind}{extra} · stage {api.stage} · {api.base_url}")
+            lines.append(
+                paint(f"{api.name}", "bold")
+                + f"  {kind}{extra} · stage {api.stage} · {api.base_url}"
+            )
             if not probes:
                 lines.append("  (no routes to probe)")
             for probe in probes:
                 lines.extend(self._probe_lines(probe, paint))
         lines.append("")
         counts = self.counts()
-        lines.append(paint("Findings", "bold") + ": " + ", ".join(
-            f"{counts[s.value]} {s.value}" for s in Severity))
+        lines.append(
+            paint("Findings", "bold")
+            + ": "
+            + ", ".join(f"{counts[s.value]} {s.value}" for s in Severity)
+        )
         if not self.findings:
             lines.append("  none")
         for finding in self.findings:
@@ -223,8 +269,10 @@ class GatewayReport:
             if finding.route:
                 where += f" {finding.method + ' ' if finding.method else ''}{finding.route}"
             sev = finding.severity
-            lines.append(f"  {paint(sev.value.upper().ljust(6), _SEVERITY_COLOR[sev])} "
-                         f"{finding.code.value}  [{where}]")
+            lines.append(
+                f"  {paint(sev.value.upper().ljust(6), _SEVERITY_COLOR[sev])} "
+                f"{finding.code.value}  [{where}]"
+            )
             lines.append(f"         {describe(finding)}")
             lines.append(f"         at {finding.evidence}")
             if finding.fix:
@@ -233,16 +281,27 @@ class GatewayReport:
         lines.append("")
         blocked = self.blocked
         status = paint("exit 1", "red") if self.exit_code else paint("exit 0", "green")
-        lines.append(f"{status}: {len(blocked)} blocked verdict(s) for successful responses, "
-                     f"{counts['high']} high finding(s)")
+        lines.append(
+            f"{status}: {len(blocked)} blocked verdict(s) for successful responses, "
+            f"{counts['high']} high finding(s)"
+        )
         return "\n".join(lines) + "\n"
 
     def _probe_lines(self, probe: Probe, paint: Callable[[str, str], str]) -> list[str]:
-        mine = [v for v in self.verdicts if v.api == probe.api and v.route == probe.route
-                and v.method == probe.method and v.request_method == probe.request_method]
+        mine = [
+            v
+            for v in self.verdicts
+            if v.api == probe.api
+            and v.route == probe.route
+            and v.method == probe.method
+            and v.request_method == probe.request_method
+        ]
         sent = mine[0].request_headers if mine else ()
-        label = probe.request_method if probe.method == probe.request_method else (
-            f"{probe.request_method} (via {probe.method})")
+        label = (
+            probe.request_method
+            if probe.method == probe.request_method
+            else (f"{probe.request_method} (via {probe.method})")
+        )
         details = [f"credentials: {probe.credentials}"]
         if sent:
             details.append(f"preflight asks: {', '.join(sent)}")
@@ -271,8 +330,10 @@ def _summarize(group: Sequence[Verdict], paint: Callable[[str, str], str]) -> st
         else:
             where = f" at {verdict.stage.value}" if verdict.stage else ""
             status = f" (status {verdict.status})" if verdict.status is not None else ""
-            text = paint("BLOCKED", "red") + f" {verdict.reason.value if verdict.reason else ''}" \
+            text = (
+                paint("BLOCKED", "red") + f" {verdict.reason.value if verdict.reason else ''}"
                 f"{where}{status}"
+            )
         if verdict.assumed:
             text += " [assumed Lambda response]"
         outcomes.setdefault(text, []).append(verdict.browser)
@@ -284,17 +345,22 @@ def _summarize(group: Sequence[Verdict], paint: Callable[[str, str], str]) -> st
 # -- probes ------------------------------------------------------------------------------
 
 
-def _probe_headers(method: Method, request_method: str,
-                   extra: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def _probe_headers(
+    method: Method, request_method: str, extra: Sequence[tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
     headers: list[tuple[str, str]] = []
     if request_method in _BODY_METHODS:
         headers.append(("Content-Type", "application/json"))
     auth = method.auth
     if auth.kind is AuthKind.AWS_IAM:
         headers += [
-            ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
-             "execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=0"),
-            ("X-Amz-Date", "20260101T000000Z"), ("X-Amz-Security-Token", "token"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
+                "execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
+            ),
+            ("X-Amz-Date", "20260101T000000Z"),
+            ("X-Amz-Security-Token", "token"),
         ]
     else:
         for name in auth.identity_headers:
@@ -311,10 +377,20 @@ def _request(api: GatewayApi, probe: Probe, origin: str) -> cs.Request:
     url = api.base_url + fill_path(probe.route)
     body = cs.Body.text("{}") if probe.request_method in _BODY_METHODS else None
     credentials: Literal["omit", "same-origin", "include"] = (
-        "include" if probe.credentials == "include" else
-        "omit" if probe.credentials == "omit" else "same-origin")
-    return cs.Request(method=probe.request_method, url=url, origin=origin,
-                      headers=probe.headers, credentials=credentials, body=body)
+        "include"
+        if probe.credentials == "include"
+        else "omit"
+        if probe.credentials == "omit"
+        else "same-origin"
+    )
+    return cs.Request(
+        method=probe.request_method,
+        url=url,
+        origin=origin,
+        headers=probe.headers,
+        credentials=credentials,
+        body=body,
+    )
 
 
 def _wants_credentials(api: GatewayApi, probe: Probe, book: LambdaBook, origin: str) -> bool:
@@ -324,27 +400,43 @@ def _wants_credentials(api: GatewayApi, probe: Probe, book: LambdaBook, origin: 
     route = api.route(probe.route)
     for method in route.methods if route is not None else ():
         for mapped_response in method.integration.responses if method.integration else ():
-            if any(m.lower == "access-control-allow-credentials" and m.kind is ValueKind.STATIC
-                   and m.value.strip().lower() == "true" for m in mapped_response.headers):
+            if any(
+                m.lower == "access-control-allow-credentials"
+                and m.kind is ValueKind.STATIC
+                and m.value.strip().lower() == "true"
+                for m in mapped_response.headers
+            ):
                 return True
     server = GatewayServer(api, lambdas=book)
     request = _request(api, attrs.evolve(probe, credentials="same-origin"), origin)
     preflight = cs.preflight_request(request)
-    with_origin = cs.Request(method=request.method, url=request.url, origin=origin,
-                             headers=(*request.headers, ("Origin", origin)), body=request.body)
+    with_origin = cs.Request(
+        method=request.method,
+        url=request.url,
+        origin=origin,
+        headers=(*request.headers, ("Origin", origin)),
+        body=request.body,
+    )
     for candidate in (preflight, with_origin):
         if candidate is None:
             continue
         response = server.respond(candidate)
         index = response.index
         if [v.strip().lower() for v in index.get("access-control-allow-credentials", [])] == [
-                "true"] or "set-cookie" in index:
+            "true"
+        ] or "set-cookie" in index:
             return True
     return False
 
 
-def _probes(api: GatewayApi, route_filter: str | None, extra: Sequence[tuple[str, str]],
-            credentials: str | None, book: LambdaBook, origin: str) -> list[Probe]:
+def _probes(
+    api: GatewayApi,
+    route_filter: str | None,
+    extra: Sequence[tuple[str, str]],
+    credentials: str | None,
+    book: LambdaBook,
+    origin: str,
+) -> list[Probe]:
     out: list[Probe] = []
     wanted_method, wanted_path = _parse_route_filter(route_filter)
     for route in routes_of(api):
@@ -359,15 +451,24 @@ def _probes(api: GatewayApi, route_filter: str | None, extra: Sequence[tuple[str
                 request_methods = [method.http_method]
             for request_method in request_methods:
                 if wanted_method is not None and wanted_method not in (
-                        request_method, method.http_method):
+                    request_method,
+                    method.http_method,
+                ):
                     continue
-                probe = Probe(api=api.name, route=route.path, method=method.http_method,
-                              request_method=request_method,
-                              headers=_probe_headers(method, request_method, extra))
+                probe = Probe(
+                    api=api.name,
+                    route=route.path,
+                    method=method.http_method,
+                    request_method=request_method,
+                    headers=_probe_headers(method, request_method, extra),
+                )
                 mode = credentials
                 if mode is None:
-                    mode = "include" if _wants_credentials(api, probe, book, origin) else (
-                        "same-origin")
+                    mode = (
+                        "include"
+                        if _wants_credentials(api, probe, book, origin)
+                        else ("same-origin")
+                    )
                 out.append(attrs.evolve(probe, credentials=mode))
     return out
 
@@ -400,8 +501,7 @@ def _discover_handlers(model: GatewayModel, book: LambdaBook) -> None:
             for method in route.methods:
                 integration = method.integration
                 name = integration.function if integration else None
-                if not name or book.has(method=method.http_method, route=route.path,
-                                        function=name):
+                if not name or book.has(method=method.http_method, route=route.path, function=name):
                     continue
                 info = model.function(name)
                 if info is None or not info.python or not info.handler:
@@ -416,9 +516,11 @@ def _discover_handlers(model: GatewayModel, book: LambdaBook) -> None:
                             book.add(name, f"{path}:{function}")
                 except Exception as exc:  # user code: report, never crash
                     raise GatewayTemplateError(
-                        TemplateProblem.LAMBDA_SOURCE, info.evidence.path,
+                        TemplateProblem.LAMBDA_SOURCE,
+                        info.evidence.path,
                         f"cannot load the handler {info.handler!r} of {name}: "
-                        f"{type(exc).__name__}: {exc}", file=model.file,
+                        f"{type(exc).__name__}: {exc}",
+                        file=model.file,
                         line=info.evidence.line,
                     ) from exc
 
@@ -435,8 +537,9 @@ def _merge_gateway_findings(findings: Sequence[Finding]) -> list[Finding]:
         if finding.code is not FindingCode.GATEWAY_RESPONSE_NO_CORS:
             out.append(finding)
             continue
-        seen = facts.setdefault(finding.api, {"families": set(), "statuses": set(),
-                                              "classes": set()})
+        seen = facts.setdefault(
+            finding.api, {"families": set(), "statuses": set(), "classes": set()}
+        )
         for key in seen:
             value = finding.facts.get(key)
             if value:
@@ -453,15 +556,21 @@ def _merge_gateway_findings(findings: Sequence[Finding]) -> list[Finding]:
     return out
 
 
-def _dedupe(findings: Sequence[Finding], model: GatewayModel,
-            origin: str) -> tuple[Finding, ...]:
+def _dedupe(findings: Sequence[Finding], model: GatewayModel, origin: str) -> tuple[Finding, ...]:
     seen: dict[tuple[str, ...], Finding] = {}
     for finding in _merge_gateway_findings(findings):
         facts = finding.facts
-        key = (finding.code.value, finding.api, finding.route or "", finding.method or "",
-               finding.evidence.path, facts.get("header", ""),
-               facts.get("value", "") if finding.code in (
-                   FindingCode.ORIGIN_LIST, FindingCode.ORIGIN_INVALID) else "")
+        key = (
+            finding.code.value,
+            finding.api,
+            finding.route or "",
+            finding.method or "",
+            finding.evidence.path,
+            facts.get("header", ""),
+            facts.get("value", "")
+            if finding.code in (FindingCode.ORIGIN_LIST, FindingCode.ORIGIN_INVALID)
+            else "",
+        )
         if key not in seen:
             seen[key] = finding
     out = []
@@ -526,24 +635,43 @@ def gateway_report(
                     for profile in browsers:
                         server = GatewayServer(api, response_class=klass, lambdas=book)
                         evaluation = cs.evaluate(request, server, browser=profile)
-                        verdicts.append(_verdict(probe, origin, klass, profile, evaluation,
-                                                 server))
-                        findings.extend(diagnose(
-                            api, found, method, evaluation, server.log, klass, origin=origin))
+                        verdicts.append(_verdict(probe, origin, klass, profile, evaluation, server))
+                        findings.extend(
+                            diagnose(
+                                api, found, method, evaluation, server.log, klass, origin=origin
+                            )
+                        )
                         reason = evaluation.reason
                         if reason is not None and reason.stage is cs.Stage.PREFLIGHT:
-                            findings.extend(_behind_preflight(
-                                api, found, method, request, klass, profile, book, origin))
+                            findings.extend(
+                                _behind_preflight(
+                                    api, found, method, request, klass, profile, book, origin
+                                )
+                            )
     if route is not None and not probes:
-        available = ", ".join(f"{m.http_method} {r.path}" for api in model.apis
-                              for r in routes_of(api) for m in r.methods) or "none"
-        raise GatewayTemplateError(TemplateProblem.ROUTE_NOT_FOUND, "",
-                                   f"route {route!r} matches nothing; routes: {available}",
-                                   file=file)
+        available = (
+            ", ".join(
+                f"{m.http_method} {r.path}"
+                for api in model.apis
+                for r in routes_of(api)
+                for m in r.methods
+            )
+            or "none"
+        )
+        raise GatewayTemplateError(
+            TemplateProblem.ROUTE_NOT_FOUND,
+            "",
+            f"route {route!r} matches nothing; routes: {available}",
+            file=file,
+        )
     return GatewayReport(
-        file=file, model=model, origins=checked,
-        browsers=tuple(p.name for p in browsers), probes=tuple(probes),
-        verdicts=tuple(verdicts), findings=_dedupe([*findings, *static], model, checked[0]),
+        file=file,
+        model=model,
+        origins=checked,
+        browsers=tuple(p.name for p in browsers),
+        probes=tuple(probes),
+        verdicts=tuple(verdicts),
+        findings=_dedupe([*findings, *static], model, checked[0]),
     )
 
 
@@ -561,17 +689,26 @@ class _AssumePreflightPasses:
             index[str(name).lower()] = str(value)
         if request.method != "OPTIONS" or "access-control-request-method" not in index:
             return self.inner.respond(request)
-        pairs = [("Access-Control-Allow-Origin", index.get("origin", "*")),
-                 ("Access-Control-Allow-Credentials", "true"),
-                 ("Access-Control-Allow-Methods", index["access-control-request-method"])]
+        pairs = [
+            ("Access-Control-Allow-Origin", index.get("origin", "*")),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Allow-Methods", index["access-control-request-method"]),
+        ]
         if index.get("access-control-request-headers"):
             pairs.append(("Access-Control-Allow-Headers", index["access-control-request-headers"]))
         return cs.Response(status=204, headers=tuple(pairs))
 
 
-def _behind_preflight(api: GatewayApi, route: Route, method: Method, request: cs.Request,
-                      klass: ResponseClass, profile: cs.BrowserProfile, book: LambdaBook,
-                      origin: str) -> list[Finding]:
+def _behind_preflight(
+    api: GatewayApi,
+    route: Route,
+    method: Method,
+    request: cs.Request,
+    klass: ResponseClass,
+    profile: cs.BrowserProfile,
+    book: LambdaBook,
+    origin: str,
+) -> list[Finding]:
     """Findings about the actual response, hidden today by a failing preflight."""
     server = GatewayServer(api, response_class=klass, lambdas=book)
     evaluation = cs.evaluate(request, _AssumePreflightPasses(server), browser=profile)
@@ -579,23 +716,41 @@ def _behind_preflight(api: GatewayApi, route: Route, method: Method, request: cs
     if reason is None or reason.stage not in (cs.Stage.ACTUAL, cs.Stage.REDIRECT):
         return []
     found = diagnose(api, route, method, evaluation, server.log, klass, origin=origin)
-    return [attrs.evolve(f, data=(*f.data, ("behind", "preflight"))) for f in found
-            if f.code is not FindingCode.ORIGIN_MISMATCH]
+    return [
+        attrs.evolve(f, data=(*f.data, ("behind", "preflight")))
+        for f in found
+        if f.code is not FindingCode.ORIGIN_MISMATCH
+    ]
 
 
-def _verdict(probe: Probe, origin: str, klass: ResponseClass, profile: cs.BrowserProfile,
-             evaluation: cs.Evaluation, server: GatewayServer) -> Verdict:
+def _verdict(
+    probe: Probe,
+    origin: str,
+    klass: ResponseClass,
+    profile: cs.BrowserProfile,
+    evaluation: cs.Evaluation,
+    server: GatewayServer,
+) -> Verdict:
     reason = evaluation.reason
     last = server.log[-1] if server.log else None
     assumed = any(d.assumed for d in server.log)
     return Verdict(
-        api=probe.api, route=probe.route, method=probe.method,
-        request_method=probe.request_method, origin=origin, response_class=klass,
-        browser=profile.name, allowed=evaluation.allowed,
-        reason=reason.code if reason else None, stage=reason.stage if reason else None,
-        header=reason.header if reason else None, value=reason.value if reason else None,
-        status=last.status if last else None, credentials=probe.credentials,
-        request_headers=evaluation.unsafe_headers, preflight=evaluation.preflight is not None,
+        api=probe.api,
+        route=probe.route,
+        method=probe.method,
+        request_method=probe.request_method,
+        origin=origin,
+        response_class=klass,
+        browser=profile.name,
+        allowed=evaluation.allowed,
+        reason=reason.code if reason else None,
+        stage=reason.stage if reason else None,
+        header=reason.header if reason else None,
+        value=reason.value if reason else None,
+        status=last.status if last else None,
+        credentials=probe.credentials,
+        request_headers=evaluation.unsafe_headers,
+        preflight=evaluation.preflight is not None,
         assumed=assumed,
     )
 
@@ -611,8 +766,9 @@ def _default_origins(model: GatewayModel) -> tuple[str, ...]:
             for method in route.methods:
                 for response in method.integration.responses if method.integration else ():
                     mapped.extend(response.headers)
-        values.extend(m.value.strip() for m in mapped
-                      if m.lower == "access-control-allow-origin" and m.value)
+        values.extend(
+            m.value.strip() for m in mapped if m.lower == "access-control-allow-origin" and m.value
+        )
     found: set[str] = set()
     for value in values:
         try:

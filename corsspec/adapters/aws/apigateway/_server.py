@@ -90,13 +90,27 @@ class ResponseClass(enum.Enum):
 
 #: Default status of each REST gateway response type (supported-gateway-response-types).
 GATEWAY_RESPONSE_STATUS: Mapping[str, int] = {
-    "ACCESS_DENIED": 403, "API_CONFIGURATION_ERROR": 500, "AUTHORIZER_CONFIGURATION_ERROR": 500,
-    "AUTHORIZER_FAILURE": 500, "BAD_REQUEST_PARAMETERS": 400, "BAD_REQUEST_BODY": 400,
-    "EXPIRED_TOKEN": 403, "INTEGRATION_FAILURE": 504, "INTEGRATION_TIMEOUT": 504,
-    "INVALID_API_KEY": 403, "INVALID_SIGNATURE": 403, "MISSING_AUTHENTICATION_TOKEN": 403,
-    "QUOTA_EXCEEDED": 429, "REQUEST_TOO_LARGE": 413, "RESOURCE_NOT_FOUND": 404,
-    "THROTTLED": 429, "UNAUTHORIZED": 401, "UNSUPPORTED_MEDIA_TYPE": 415, "WAF_FILTERED": 403,
-    "DEFAULT_4XX": 400, "DEFAULT_5XX": 500,
+    "ACCESS_DENIED": 403,
+    "API_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_FAILURE": 500,
+    "BAD_REQUEST_PARAMETERS": 400,
+    "BAD_REQUEST_BODY": 400,
+    "EXPIRED_TOKEN": 403,
+    "INTEGRATION_FAILURE": 504,
+    "INTEGRATION_TIMEOUT": 504,
+    "INVALID_API_KEY": 403,
+    "INVALID_SIGNATURE": 403,
+    "MISSING_AUTHENTICATION_TOKEN": 403,
+    "QUOTA_EXCEEDED": 429,
+    "REQUEST_TOO_LARGE": 413,
+    "RESOURCE_NOT_FOUND": 404,
+    "THROTTLED": 429,
+    "UNAUTHORIZED": 401,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "WAF_FILTERED": 403,
+    "DEFAULT_4XX": 400,
+    "DEFAULT_5XX": 500,
 }
 
 _MESSAGES: Mapping[str, str] = {
@@ -205,8 +219,13 @@ class GatewayServer:
 
     __slots__ = ("api", "lambdas", "log", "response_class")
 
-    def __init__(self, api: GatewayApi, *, response_class: ResponseClass = ResponseClass.SUCCESS,
-                 lambdas: LambdaBook | None = None) -> None:
+    def __init__(
+        self,
+        api: GatewayApi,
+        *,
+        response_class: ResponseClass = ResponseClass.SUCCESS,
+        lambdas: LambdaBook | None = None,
+    ) -> None:
         self.api = api
         self.response_class = response_class
         self.lambdas = lambdas if lambdas is not None else LambdaBook()
@@ -236,12 +255,13 @@ class GatewayServer:
         if path == prefix:
             return "/"
         if path.startswith(prefix + "/"):
-            return path[len(prefix):]
+            return path[len(prefix) :]
         return path or "/"
 
     # -- REST --------------------------------------------------------------------------
-    def _gateway_error(self, rtype: str, headers: Mapping[str, list[str]],
-                       status: int | None = None) -> tuple[cs.Response, GatewayResponse | None]:
+    def _gateway_error(
+        self, rtype: str, headers: Mapping[str, list[str]], status: int | None = None
+    ) -> tuple[cs.Response, GatewayResponse | None]:
         default_status = status or GATEWAY_RESPONSE_STATUS.get(rtype, 500)
         configured = self.api.gateway_response(rtype)
         fallback = "DEFAULT_4XX" if default_status < 500 else "DEFAULT_5XX"
@@ -266,18 +286,32 @@ class GatewayServer:
         body = '{"message":"' + message + '"}'
         return cs.Response(status=final_status, headers=tuple(pairs), body=body), configured
 
-    def _rest(self, request: cs.Request, headers: Mapping[str, list[str]], path: str,
-              preflight: bool) -> tuple[cs.Response, Decision]:
+    def _rest(
+        self, request: cs.Request, headers: Mapping[str, list[str]], path: str, preflight: bool
+    ) -> tuple[cs.Response, Decision]:
         method_name = request.method
 
-        def error(kind: DecisionKind, rtype: str, route: Route | None = None,
-                  declared: Method | None = None, status: int | None = None,
-                  outcome: LambdaOutcome | None = None) -> tuple[cs.Response, Decision]:
+        def error(
+            kind: DecisionKind,
+            rtype: str,
+            route: Route | None = None,
+            declared: Method | None = None,
+            status: int | None = None,
+            outcome: LambdaOutcome | None = None,
+        ) -> tuple[cs.Response, Decision]:
             response, configured = self._gateway_error(rtype, headers, status)
-            return response, Decision(kind=kind, method=method_name, path=path,
-                                      preflight=preflight, status=response.status, route=route,
-                                      declared=declared, gateway_response=rtype,
-                                      configured=configured, lambda_outcome=outcome)
+            return response, Decision(
+                kind=kind,
+                method=method_name,
+                path=path,
+                preflight=preflight,
+                status=response.status,
+                route=route,
+                declared=declared,
+                gateway_response=rtype,
+                configured=configured,
+                lambda_outcome=outcome,
+            )
 
         found = match_route(self.api, path, method_name)
         if found is None:
@@ -294,8 +328,9 @@ class GatewayServer:
         if auth.authorizer:
             missing = [h for h in auth.identity_headers if h not in headers]
             if auth.kind is AuthKind.AWS_IAM and missing:
-                return error(DecisionKind.AUTH_REJECTED, "MISSING_AUTHENTICATION_TOKEN", route,
-                             method)
+                return error(
+                    DecisionKind.AUTH_REJECTED, "MISSING_AUTHENTICATION_TOKEN", route, method
+                )
             if missing or preflight:
                 # A browser preflight never carries credentials, whatever the authorizer.
                 return error(DecisionKind.AUTH_REJECTED, "UNAUTHORIZED", route, method)
@@ -319,27 +354,53 @@ class GatewayServer:
                 return error(DecisionKind.RESPONSE_CLASS, "DEFAULT_5XX", route, method, status=502)
             outcome = self._invoke(request, route, method, path)
             if outcome.kind in (LambdaOutcomeKind.MALFORMED, LambdaOutcomeKind.ERROR):
-                kind = (DecisionKind.LAMBDA_MALFORMED if outcome.kind is
-                        LambdaOutcomeKind.MALFORMED else DecisionKind.LAMBDA_ERROR)
+                kind = (
+                    DecisionKind.LAMBDA_MALFORMED
+                    if outcome.kind is LambdaOutcomeKind.MALFORMED
+                    else DecisionKind.LAMBDA_ERROR
+                )
                 return error(kind, "DEFAULT_5XX", route, method, status=502, outcome=outcome)
             assert outcome.result is not None
-            response = cs.Response(status=outcome.result.status, headers=outcome.result.headers,
-                                   body=outcome.result.body)
+            response = cs.Response(
+                status=outcome.result.status,
+                headers=outcome.result.headers,
+                body=outcome.result.body,
+            )
             return response, Decision(
-                kind=DecisionKind.INTEGRATION, method=method_name, path=path, preflight=preflight,
-                status=response.status, route=route, declared=method, lambda_outcome=outcome,
-                assumed=outcome.kind is LambdaOutcomeKind.UNKNOWN)
+                kind=DecisionKind.INTEGRATION,
+                method=method_name,
+                path=path,
+                preflight=preflight,
+                status=response.status,
+                route=route,
+                declared=method,
+                lambda_outcome=outcome,
+                assumed=outcome.kind is LambdaOutcomeKind.UNKNOWN,
+            )
         if integration.kind is IntegrationKind.HTTP_PROXY:
             outcome = self._invoke(request, route, method, path)
             result = outcome.result
             if result is None:
-                return error(DecisionKind.INTEGRATION_ERROR, "DEFAULT_5XX", route, method,
-                             status=502, outcome=outcome)
+                return error(
+                    DecisionKind.INTEGRATION_ERROR,
+                    "DEFAULT_5XX",
+                    route,
+                    method,
+                    status=502,
+                    outcome=outcome,
+                )
             response = cs.Response(status=result.status, headers=result.headers, body=result.body)
             return response, Decision(
-                kind=DecisionKind.INTEGRATION, method=method_name, path=path, preflight=preflight,
-                status=response.status, route=route, declared=method, lambda_outcome=outcome,
-                assumed=outcome.kind is LambdaOutcomeKind.UNKNOWN)
+                kind=DecisionKind.INTEGRATION,
+                method=method_name,
+                path=path,
+                preflight=preflight,
+                status=response.status,
+                route=route,
+                declared=method,
+                lambda_outcome=outcome,
+                assumed=outcome.kind is LambdaOutcomeKind.UNKNOWN,
+            )
         # MOCK and non-proxy integrations: select an integration response.
         selected = None
         if integration.kind is IntegrationKind.MOCK:
@@ -349,53 +410,90 @@ class GatewayServer:
                     selected = candidate
                     break
         elif klass is ResponseClass.LAMBDA_ERROR:
-            selected = next((r for r in integration.responses
-                             if not r.is_default and r.status >= 400), None)
+            selected = next(
+                (r for r in integration.responses if not r.is_default and r.status >= 400), None
+            )
         if selected is None:
             selected = next((r for r in integration.responses if r.is_default), None)
         if selected is None:
             return error(DecisionKind.INTEGRATION_ERROR, "API_CONFIGURATION_ERROR", route, method)
-        pairs: list[tuple[str, str]] = [("Content-Type", "application/json"),
-                                        ("x-amzn-RequestId", "corsspec-request")]
+        pairs: list[tuple[str, str]] = [
+            ("Content-Type", "application/json"),
+            ("x-amzn-RequestId", "corsspec-request"),
+        ]
         for mapped in selected.headers:
             if mapped.kind is ValueKind.STATIC:
                 pairs.append((mapped.header, mapped.value))
         response = cs.Response(status=selected.status, headers=tuple(pairs), body="{}")
         return response, Decision(
-            kind=DecisionKind.INTEGRATION, method=method_name, path=path, preflight=preflight,
-            status=response.status, route=route, declared=method, integration_response=selected,
-            assumed=integration.kind is not IntegrationKind.MOCK and any(
-                m.kind is ValueKind.BACKEND for m in selected.headers))
+            kind=DecisionKind.INTEGRATION,
+            method=method_name,
+            path=path,
+            preflight=preflight,
+            status=response.status,
+            route=route,
+            declared=method,
+            integration_response=selected,
+            assumed=integration.kind is not IntegrationKind.MOCK
+            and any(m.kind is ValueKind.BACKEND for m in selected.headers),
+        )
 
-    def _invoke(self, request: cs.Request, route: Route, method: Method,
-                path: str) -> LambdaOutcome:
+    def _invoke(
+        self, request: cs.Request, route: Route, method: Method, path: str
+    ) -> LambdaOutcome:
         integration = method.integration
         assert integration is not None
         params = _path_parameters(route.path, path)
         authorized = method.auth.authorizer
         if self.api.kind is ApiKind.REST or integration.payload_version != "2.0":
-            event = rest_event(request, resource=route.path, path=path, stage=self.api.stage,
-                               path_parameters=params, authorized=authorized)
+            event = rest_event(
+                request,
+                resource=route.path,
+                path=path,
+                stage=self.api.stage,
+                path_parameters=params,
+                authorized=authorized,
+            )
         else:
             key = "$default" if route.path == "$default" else f"{method.http_method} {route.path}"
-            event = http_event(request, route_key=key, path=path, stage=self.api.stage,
-                               path_parameters=params, authorized=authorized)
-        return self.lambdas.invoke(event, method=method.http_method, route=route.path,
-                                   function=integration.function,
-                                   version=integration.payload_version)
+            event = http_event(
+                request,
+                route_key=key,
+                path=path,
+                stage=self.api.stage,
+                path_parameters=params,
+                authorized=authorized,
+            )
+        return self.lambdas.invoke(
+            event,
+            method=method.http_method,
+            route=route.path,
+            function=integration.function,
+            version=integration.payload_version,
+        )
 
     # -- HTTP APIs ---------------------------------------------------------------------
-    def _http(self, request: cs.Request, headers: Mapping[str, list[str]], path: str,
-              preflight: bool) -> tuple[cs.Response, Decision]:
+    def _http(
+        self, request: cs.Request, headers: Mapping[str, list[str]], path: str, preflight: bool
+    ) -> tuple[cs.Response, Decision]:
         cors = self.api.cors
         origin = headers.get("origin", [None])[0]
         method_name = request.method
         found = match_route(self.api, path, method_name)
-        if preflight and cors is not None and origin is not None and (
-                found is None or found[1] is None):
+        if (
+            preflight
+            and cors is not None
+            and origin is not None
+            and (found is None or found[1] is None)
+        ):
             response = cs.Response(status=204, headers=(("apigw-requestid", "corsspec"),))
-            decision = Decision(kind=DecisionKind.GATEWAY_PREFLIGHT, method=method_name,
-                                path=path, preflight=True, status=204)
+            decision = Decision(
+                kind=DecisionKind.GATEWAY_PREFLIGHT,
+                method=method_name,
+                path=path,
+                preflight=True,
+                status=204,
+            )
             return self._add_cors(response, origin, preflight=True), decision
         response, decision = self._http_route(request, headers, path, preflight, found)
         if cors is None or origin is None:
@@ -428,24 +526,44 @@ class GatewayServer:
             pairs.append(("access-control-expose-headers", ",".join(cors.expose_headers)))
         return cs.Response(status=response.status, headers=tuple(pairs), body=response.body)
 
-    def _http_route(self, request: cs.Request, headers: Mapping[str, list[str]], path: str,
-                    preflight: bool,
-                    found: tuple[Route, Method | None] | None) -> tuple[cs.Response, Decision]:
+    def _http_route(
+        self,
+        request: cs.Request,
+        headers: Mapping[str, list[str]],
+        path: str,
+        preflight: bool,
+        found: tuple[Route, Method | None] | None,
+    ) -> tuple[cs.Response, Decision]:
         method_name = request.method
 
-        def error(kind: DecisionKind, status: int, message: str, route: Route | None = None,
-                  declared: Method | None = None,
-                  outcome: LambdaOutcome | None = None) -> tuple[cs.Response, Decision]:
-            response = cs.Response(status=status, headers=(
-                ("content-type", "application/json"), ("apigw-requestid", "corsspec")),
-                body='{"message":"' + message + '"}')
-            return response, Decision(kind=kind, method=method_name, path=path,
-                                      preflight=preflight, status=status, route=route,
-                                      declared=declared, lambda_outcome=outcome)
+        def error(
+            kind: DecisionKind,
+            status: int,
+            message: str,
+            route: Route | None = None,
+            declared: Method | None = None,
+            outcome: LambdaOutcome | None = None,
+        ) -> tuple[cs.Response, Decision]:
+            response = cs.Response(
+                status=status,
+                headers=(("content-type", "application/json"), ("apigw-requestid", "corsspec")),
+                body='{"message":"' + message + '"}',
+            )
+            return response, Decision(
+                kind=kind,
+                method=method_name,
+                path=path,
+                preflight=preflight,
+                status=status,
+                route=route,
+                declared=declared,
+                lambda_outcome=outcome,
+            )
 
         if found is None or found[1] is None:
-            return error(DecisionKind.ROUTE_NOT_FOUND, 404, "Not Found",
-                         found[0] if found else None)
+            return error(
+                DecisionKind.ROUTE_NOT_FOUND, 404, "Not Found", found[0] if found else None
+            )
         route, method = found
         assert method is not None
         klass = self.response_class if not preflight else ResponseClass.SUCCESS
@@ -464,27 +582,38 @@ class GatewayServer:
                 return error(DecisionKind.RESPONSE_CLASS, 403, "Forbidden", route, method)
         integration = method.integration
         if integration is None:
-            return error(DecisionKind.INTEGRATION_ERROR, 500, "Internal Server Error", route,
-                         method)
+            return error(
+                DecisionKind.INTEGRATION_ERROR, 500, "Internal Server Error", route, method
+            )
         if klass is ResponseClass.GATEWAY_5XX:
             return error(DecisionKind.RESPONSE_CLASS, 503, "Service Unavailable", route, method)
         if klass is ResponseClass.LAMBDA_ERROR and integration.kind is IntegrationKind.LAMBDA_PROXY:
             return error(DecisionKind.RESPONSE_CLASS, 500, "Internal Server Error", route, method)
         outcome = self._invoke(request, route, method, path)
         if outcome.kind in (LambdaOutcomeKind.MALFORMED, LambdaOutcomeKind.ERROR):
-            kind = (DecisionKind.LAMBDA_MALFORMED if outcome.kind is LambdaOutcomeKind.MALFORMED
-                    else DecisionKind.LAMBDA_ERROR)
+            kind = (
+                DecisionKind.LAMBDA_MALFORMED
+                if outcome.kind is LambdaOutcomeKind.MALFORMED
+                else DecisionKind.LAMBDA_ERROR
+            )
             return error(kind, 500, "Internal Server Error", route, method, outcome)
         assert outcome.result is not None
-        response = cs.Response(status=outcome.result.status, headers=outcome.result.headers,
-                               body=outcome.result.body)
+        response = cs.Response(
+            status=outcome.result.status, headers=outcome.result.headers, body=outcome.result.body
+        )
         # With a CORS configuration the gateway owns the CORS headers: what the function
         # returns does not matter to the browser, so nothing is assumed.
-        return response, Decision(kind=DecisionKind.INTEGRATION, method=method_name, path=path,
-                                  preflight=preflight, status=response.status, route=route,
-                                  declared=method, lambda_outcome=outcome,
-                                  assumed=outcome.kind is LambdaOutcomeKind.UNKNOWN
-                                  and self.api.cors is None)
+        return response, Decision(
+            kind=DecisionKind.INTEGRATION,
+            method=method_name,
+            path=path,
+            preflight=preflight,
+            status=response.status,
+            route=route,
+            declared=method,
+            lambda_outcome=outcome,
+            assumed=outcome.kind is LambdaOutcomeKind.UNKNOWN and self.api.cors is None,
+        )
 
 
 def _selects(pattern: str | None, text: str) -> bool:
