@@ -55,7 +55,8 @@ def test_trace_agrees_with_the_engine_unsettled(profile: str) -> None:
     # one, no failing check before the last request, and the first failing check (in
     # the engine's order) is the reason's own. Later checks may fail too (the browser
     # stops at the first; settling shows them as skipped).
-    from corsspec.explain import CheckCode, Outcome, _trace, check_for_reason
+    from corsspec.explain import CheckCode, Outcome, check_for_reason
+    from corsspec.explain.trace import _trace
 
     problems = []
     for case in CASES:

@@ -1,0 +1,79 @@
+"""Notes: the wording of the engine's notes (forbidden headers dropped, and so on)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from corsspec.engine.reasons import Note, NoteCode
+
+__all__ = ["NOTE_MESSAGES", "note_message"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+# ---------------------------------------------------------------------------------------
+# Notes
+# ---------------------------------------------------------------------------------------
+
+#: Note code -> wording. Placeholder: {detail}.
+NOTE_MESSAGES: Mapping[NoteCode, str] = MappingProxyType(
+    {
+        NoteCode.FORBIDDEN_HEADER_DROPPED: (
+            "the browser silently dropped the forbidden request header {detail} (script cannot"
+            " set it)"
+        ),
+        NoteCode.PREFLIGHT_CACHE_HIT: (
+            "a cached preflight result covered the request; no preflight was sent"
+        ),
+        NoteCode.PREFLIGHT_FORCED: (
+            "the request always needs a preflight (stream body or upload listener)"
+        ),
+        NoteCode.AUTHORIZATION_COVERED_BY_WILDCARD: (
+            "Authorization passed only because this engine lets '*' in Access-Control-Allow-Headers"
+            " cover it; the Fetch Standard requires listing Authorization by name"
+        ),
+        NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT: (
+            "the Authorization header was removed when the request was redirected to another origin"
+        ),
+        NoteCode.REDIRECTED: "the request was redirected to {detail}",
+        NoteCode.METHOD_REWRITTEN_TO_GET: (
+            "the {detail} redirect turned the request into a GET without body"
+        ),
+        NoteCode.ORIGIN_TAINTED_TO_NULL: (
+            "after a redirect through another origin the browser sends Origin: null, so the server"
+            " must answer Access-Control-Allow-Origin: null (or *)"
+        ),
+        NoteCode.EXPOSE_HEADERS_INVALID: (
+            "Access-Control-Expose-Headers '{detail}' does not parse, so nothing extra is exposed"
+        ),
+        NoteCode.EXPOSE_WILDCARD_LITERAL: (
+            "with credentials, '*' in Access-Control-Expose-Headers exposes only a header named '*'"
+        ),
+        NoteCode.SET_COOKIE_NEVER_EXPOSED: (
+            "Set-Cookie is never readable by script, even when exposed"
+        ),
+        NoteCode.MAX_AGE_INVALID: "Access-Control-Max-Age '{detail}' is not a number of seconds",
+        NoteCode.MAX_AGE_CLAMPED: (
+            "Access-Control-Max-Age {detail} is above this engine's cap and was clamped"
+        ),
+        NoteCode.PREFLIGHT_NOT_CACHED: "the preflight result is not cached (max-age 0 or invalid)",
+        NoteCode.TOO_MANY_HEADER_LINES: (
+            "the response has too many header lines; extra lines were ignored"
+        ),
+        NoteCode.OPAQUE_RESPONSE: (
+            'the response is opaque (mode "no-cors"): the fetch resolves, but script sees status 0,'
+            " no headers and no body"
+        ),
+        NoteCode.ACAC_IGNORED_WITHOUT_CREDENTIALS: (
+            "Access-Control-Allow-Credentials is ignored because the request sends no credentials"
+        ),
+    }
+)
+
+
+def note_message(note: Note) -> str:
+    """One note in words."""
+    return NOTE_MESSAGES[note.code].format(detail=note.detail or "")
