@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 import corsspec as cs
+from corsspec.engine.preflight import is_cors_preflight_request
 from corsspec.engine.safelist import FORBIDDEN_REQUEST_HEADER_NAMES
 from corsspec.explain import explanation
 
@@ -152,11 +153,8 @@ class HarEntry:
 
     @property
     def is_preflight(self) -> bool:
-        """Fetch: a CORS preflight (``OPTIONS`` carrying Access-Control-Request-Method)."""
-        return (
-            self.method == "OPTIONS"
-            and self.request_header("access-control-request-method") is not None
-        )
+        """Fetch: a CORS-preflight request (OPTIONS with Origin and ACRM)."""
+        return is_cors_preflight_request(self.method, self.request_headers)
 
     @property
     def answered(self) -> bool:
@@ -741,9 +739,7 @@ class _Replay:
 
     def respond(self, request: cs.Request) -> cs.Response:
         exchange = self.exchange
-        if request.method == "OPTIONS" and "access-control-request-method" in {
-            n.lower() for n, _ in request.headers
-        }:
+        if is_cors_preflight_request(request.method, request.headers):
             if exchange.preflight is not None:
                 return response_from_har_entry(exchange.preflight)
             return _passing_preflight(request, exchange.request)

@@ -44,6 +44,7 @@ from corsspec.engine.preflight import (
     REDIRECT_STATUSES,
     build_preflight,
     effective_body,
+    is_cors_preflight_request,
     preflight_verdict,
     prepare_headers,
     uses_cors_preflight_flag,
@@ -99,10 +100,8 @@ _NO_OPTIONS_HANDLER = Response(status=405)
 
 
 def is_preflight(request: Request) -> bool:
-    """Whether ``request`` is a CORS preflight (OPTIONS with Access-Control-Request-Method)."""
-    return request.method == "OPTIONS" and any(
-        byte_lowercase(n) == "access-control-request-method" for n, _ in request.headers
-    )
+    """Whether ``request`` is a CORS-preflight request (:func:`is_cors_preflight_request`)."""
+    return is_cors_preflight_request(request.method, request.headers)
 
 
 @attrs.frozen(kw_only=True)

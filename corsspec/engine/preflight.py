@@ -53,6 +53,7 @@ __all__ = [
     "PreflightResult",
     "PreparedHeaders",
     "check_preflight_response",
+    "is_cors_preflight_request",
     "needs_preflight",
     "parse_max_age",
     "preflight_request",
@@ -92,6 +93,25 @@ class PreparedHeaders:
     adds_accept: bool
     #: Fetch: CORS-unsafe request-header names of the list (sorted, lowercase, unique).
     unsafe_names: tuple[str, ...]
+
+
+def is_cors_preflight_request(method: str, headers: Sequence[tuple[str, str]]) -> bool:
+    """Fetch, "CORS-preflight request": a CORS request (one that "includes an `Origin`
+    header") that "uses `OPTIONS` as method and includes the following header:
+    `Access-Control-Request-Method`".
+
+    The one definition: the engine, the policy and the HAR adapter all ask this.
+    """
+    if method != "OPTIONS":
+        return False
+    has_origin = has_acrm = False
+    for name, _ in headers:
+        lowered = byte_lowercase(name)
+        if lowered == "origin":
+            has_origin = True
+        elif lowered == "access-control-request-method":
+            has_acrm = True
+    return has_origin and has_acrm
 
 
 def _combine(pairs: Sequence[tuple[str, str]]) -> HeaderPairs:

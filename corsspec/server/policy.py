@@ -1034,7 +1034,8 @@ class _Compiled:
                 acrh = value if acrh is None else f"{acrh},{value}"
             else:
                 acrpn = value
-        # Fetch: a CORS-preflight request is OPTIONS with Origin and ACRM.
+        # Fetch's "CORS-preflight request" (engine.preflight.is_cors_preflight_request),
+        # applied to the Origin and ACRM values this loop has already picked out.
         preflight = origin is not None and acrm is not None and request.method == "OPTIONS"
         if app is not _default_app and (not preflight or self.passthrough):
             # The application's answer is part of the result: nothing to remember.

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 import corsspec as cs
+from corsspec.engine import preflight as pf
 from corsspec.engine.preflight import PreflightResult, check_preflight_response, parse_max_age
 from corsspec.engine.reasons import NoteCode
 from tests.unit._support import ORIGIN, by_profile, params, xfail_for_profile
@@ -1075,3 +1076,30 @@ def test_no_cors_body_content_type_passes_the_guard(
     expected = sent_by_spec or not profile.no_cors_guards_body_content_type
     assert sent(no_cors=True) is expected
     assert sent(no_cors=False) is True
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "expected"),
+    [
+        (
+            "OPTIONS",
+            [("Origin", "https://a.example"), ("Access-Control-Request-Method", "PUT")],
+            True,
+        ),
+        ("OPTIONS", [("origin", "null"), ("access-control-request-method", "GET")], True),
+        ("OPTIONS", [("Access-Control-Request-Method", "PUT")], False),  # not a CORS request
+        ("OPTIONS", [("Origin", "https://a.example")], False),  # a plain OPTIONS request
+        ("GET", [("Origin", "https://a.example"), ("Access-Control-Request-Method", "PUT")], False),
+        (
+            "options",
+            [("Origin", "https://a.example"), ("Access-Control-Request-Method", "PUT")],
+            False,
+        ),
+    ],
+)
+def test_is_cors_preflight_request(
+    method: str, headers: list[tuple[str, str]], expected: bool
+) -> None:
+    # Fetch "CORS-preflight request": OPTIONS, with Origin and Access-Control-Request-Method.
+    # Methods reach it normalized, so a lowercase method is not OPTIONS.
+    assert pf.is_cors_preflight_request(method, headers) is expected
