@@ -33,6 +33,7 @@ ROOT = PACKAGE_DIR.parent
 LAYERS: dict[str, int] = {
     "corsspec._version": 0,
     "corsspec.errors": 0,
+    "corsspec.findings": 0,
     "corsspec.engine": 1,
     "corsspec.explain": 2,
     "corsspec.server": 2,

@@ -37,6 +37,7 @@ from corsspec.engine.safelist import (
 )
 from corsspec.engine.url import parse_origin, parse_url
 from corsspec.errors import CorsspecError
+from corsspec.findings import Severity
 from corsspec.server.policy import (
     PUBLIC_SUFFIXES,
     OriginPattern,
@@ -66,23 +67,6 @@ __all__ = [
 
 def __dir__() -> list[str]:
     return __all__
-
-
-class Severity(enum.Enum):
-    """How bad a finding is, from information to a cross-origin read of users' data."""
-
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def rank(self) -> int:
-        """0 (info) to 3 (high), for sorting and thresholds."""
-        return _RANKS[self]
-
-
-_RANKS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
 
 
 class FindingCode(enum.Enum):

@@ -10,28 +10,13 @@ import enum
 
 import attrs
 
+from corsspec.findings import Severity
+
 __all__ = ["SEVERITY", "Evidence", "Finding", "FindingCode", "Severity", "Source"]
 
 
 def __dir__() -> list[str]:
     return __all__
-
-
-class Severity(enum.Enum):
-    """How bad a finding is. ``HIGH``: a browser blocks a request the API means to serve."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """0 for HIGH ... 3 for INFO (sort key)."""
-        return _RANK[self]
-
-
-_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, Severity.INFO: 3}
 
 
 class FindingCode(enum.Enum):

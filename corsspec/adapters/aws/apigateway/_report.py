@@ -188,7 +188,10 @@ class GatewayReport:
 
     def counts(self) -> dict[str, int]:
         """Findings per severity."""
-        return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
+        return {
+            s.value: sum(1 for f in self.findings if f.severity is s)
+            for s in Severity.worst_first()
+        }
 
     # -- JSON ----------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -260,7 +263,7 @@ class GatewayReport:
         lines.append(
             paint("Findings", "bold")
             + ": "
-            + ", ".join(f"{counts[s.value]} {s.value}" for s in Severity)
+            + ", ".join(f"{counts[s.value]} {s.value}" for s in Severity.worst_first())
         )
         if not self.findings:
             lines.append("  none")
