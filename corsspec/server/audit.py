@@ -35,17 +35,16 @@ from corsspec.engine.safelist import (
     is_forbidden_method,
     is_forbidden_request_header,
 )
+from corsspec.engine.sites import is_public_suffix, registrable_domain
 from corsspec.engine.url import parse_origin, parse_url
 from corsspec.errors import CorsspecError
 from corsspec.findings import Severity
 from corsspec.server.policy import (
-    PUBLIC_SUFFIXES,
     OriginPattern,
     OriginRegex,
     Policy,
     VaryMode,
     is_loopback_host,
-    is_public_suffix,
 )
 
 __all__ = [
@@ -363,16 +362,6 @@ class Probe:
     origin: str
 
 
-def _registrable(host: str) -> str:
-    """The registrable domain (eTLD+1) of ``host``, by the curated suffix list."""
-    labels = host.split(".")
-    if len(labels) <= 2:
-        return host
-    if ".".join(labels[-2:]) in PUBLIC_SUFFIXES:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
 def _valid_origin(text: str) -> str | None:
     """The serialized origin ``text`` parses to, if a browser could send it."""
     try:
@@ -406,7 +395,7 @@ def probe_origins(legit_origin: str) -> tuple[Probe, ...]:
     ]
     candidates: list[tuple[ProbeKind, str]] = []
     if host and not host.startswith("[") and not host.replace(".", "").isdigit():
-        domain = _registrable(host)
+        domain = registrable_domain(host) or host
         candidates += [
             (ProbeKind.PREFIX, f"{scheme}://{host}.{ATTACKER_DOMAIN}{port}"),
             (ProbeKind.SUFFIX, f"{scheme}://attacker{domain}{port}"),

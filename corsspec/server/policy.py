@@ -54,6 +54,7 @@ from corsspec.engine.safelist import (
     is_forbidden_request_header,
     normalize_method,
 )
+from corsspec.engine.sites import PUBLIC_SUFFIXES, is_public_suffix
 from corsspec.engine.url import parse_origin
 from corsspec.errors import (
     InvalidOriginError,
@@ -87,36 +88,6 @@ def __dir__() -> list[str]:
 #: Largest ``max_age`` accepted without ``dangerously_allow_max_age_out_of_range``: one
 #: day, Firefox's cap and the largest any engine honours (jub0bs/cors uses the same bound).
 MAX_MAX_AGE = 86400
-
-#: A curated part of the Public Suffix List (https://publicsuffix.org/list/): multi-label
-#: suffixes under which anyone can register or host a site. Any single-label domain
-#: (``com``, ``io``, ``localhost``) counts as a public suffix as well. The list is data,
-#: deliberately small; it exists to catch ``*.github.io``-style wildcards, not to
-#: compute registrable domains exactly.
-PUBLIC_SUFFIXES: frozenset[str] = frozenset(
-    {
-        # ICANN section: common second-level registries.
-        "ac.jp", "ac.uk", "co.id", "co.il", "co.in", "co.jp", "co.kr", "co.nz", "co.uk",
-        "co.za", "com.ar", "com.au", "com.br", "com.cn", "com.hk", "com.mx", "com.my",
-        "com.ph", "com.sg", "com.tr", "com.tw", "com.ua", "com.vn", "edu.au", "gov.uk",
-        "ltd.uk", "me.uk", "ne.jp", "net.au", "net.br", "net.cn", "net.in", "or.jp",
-        "or.kr", "org.au", "org.br", "org.cn", "org.in", "org.nz", "org.uk", "plc.uk",
-        # Private section: shared hosting where each customer gets a subdomain.
-        "appspot.com", "azurestaticapps.net", "azurewebsites.net", "bitbucket.io",
-        "blogspot.com", "cloudapp.net", "cloudfront.net", "codesandbox.io", "csb.app",
-        "deno.dev", "elasticbeanstalk.com", "firebaseapp.com", "fly.dev", "github.io",
-        "githubusercontent.com", "gitlab.io", "glitch.me", "herokuapp.com", "myshopify.com",
-        "netlify.app", "ngrok-free.app", "ngrok.io", "now.sh", "onrender.com", "pages.dev",
-        "r2.dev", "readthedocs.io", "repl.co", "replit.dev", "s3.amazonaws.com",
-        "stackblitz.io", "surge.sh", "trycloudflare.com", "up.railway.app", "vercel.app",
-        "web.app", "webcontainer.io", "workers.dev", "wixsite.com",
-    }
-)  # fmt: skip
-
-
-def is_public_suffix(domain: str) -> bool:
-    """Whether ``domain`` (lowercase, no trailing dot) is a public suffix (see above)."""
-    return "." not in domain or domain in PUBLIC_SUFFIXES
 
 
 def is_loopback_host(host: str) -> bool:

@@ -63,6 +63,9 @@ def test_probes_use_the_registrable_domain() -> None:
     kinds = {(p.kind, p.origin) for p in probe_origins("https://shop.example.co.uk:8443")}
     assert (ProbeKind.SUFFIX, "https://attackerexample.co.uk:8443") in kinds
     assert all(p.kind is not ProbeKind.HTTP_DOWNGRADE for p in probe_origins("http://a.example"))
+    # Three-label suffixes: the registrable domain is the longest rule plus one label.
+    kinds = {(p.kind, p.origin) for p in probe_origins("https://web.bucket.s3.amazonaws.com")}
+    assert (ProbeKind.SUFFIX, "https://attackerbucket.s3.amazonaws.com") in kinds
 
 
 # ---------------------------------------------------------------------------------------
