@@ -10,9 +10,10 @@ Commands (``corsspec --help``; docs/cli.md has the details and the scenario form
   :mod:`corsspec.adapters.aws.apigateway`.
 
 Exit codes: 0 every verdict allowed, 1 something blocked, 2 bad usage or bad input (one
-line on stderr naming the flag, field or value, never a traceback). ``--json`` prints
-stable machine-readable output (codes, never wording). Colour only on a terminal, and
-never when ``NO_COLOR`` is set.
+line on stderr naming the flag, field or value, never a traceback), 3 an internal error
+(a bug in corsspec: one line asking for a report, never a traceback). ``--json`` prints
+stable machine-readable output (codes, never wording), errors included. Colour only on a
+terminal, and never when ``NO_COLOR`` is set.
 
 This is the only module that prints or chooses an exit code.
 """
@@ -23,6 +24,7 @@ import argparse
 import dataclasses
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -34,7 +36,7 @@ from corsspec import __version__
 from corsspec.engine.browsers import PROFILES, BrowserProfile
 from corsspec.engine.fetch import Exchange, evaluate
 from corsspec.engine.model import Body, BodyKind, Request, Response
-from corsspec.errors import CorsspecError, MissingExtraError, ScriptError
+from corsspec.errors import AdapterError, CorsspecError, MissingExtraError, ScriptError
 from corsspec.explain import (
     Check,
     Diagnosis,
@@ -46,7 +48,16 @@ from corsspec.explain import (
     note_message,
 )
 
-__all__ = ["EXIT_BLOCKED", "EXIT_OK", "EXIT_USAGE", "UsageError", "load_scenario", "main"]
+__all__ = [
+    "EXIT_BLOCKED",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "MAX_SCENARIO_BYTES",
+    "UsageError",
+    "load_scenario",
+    "main",
+]
 
 
 def __dir__() -> list[str]:
@@ -56,12 +67,19 @@ def __dir__() -> list[str]:
 EXIT_OK = 0
 EXIT_BLOCKED = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+#: A scenario file (or standard input) larger than this is refused before it is parsed:
+#: scenarios are hand-written cases, and parsing costs about 30 times the file in memory.
+MAX_SCENARIO_BYTES = 4 * 1024 * 1024
+
 
 #: ``--browser all`` runs these, in this order (the Fetch Standard last).
 ALL_ORDER = ("chromium", "firefox", "webkit", "spec")
 BROWSER_CHOICES = (*ALL_ORDER, "all")
 BODY_KINDS = tuple(kind.value for kind in BodyKind)
 JSON_SCHEMA = "corsspec.report/1"
+JSON_ERROR_SCHEMA = "corsspec.error/1"
 
 
 class UsageError(Exception):
@@ -333,28 +351,58 @@ def load_scenario(path: str) -> tuple[str, tuple[Case, ...]]:
     :raises UsageError: unreadable, malformed, or not in the scenario format.
     :raises MissingExtraError: a YAML file without PyYAML installed.
     """
-    file = Path(path)
+    raw = _read_input(path, MAX_SCENARIO_BYTES)
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a scenario file") from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
     data: object
-    if file.suffix.lower() in (".yaml", ".yml"):
-        data = _load_yaml(text, path)
+    if path == "-":
+        # Standard input has no suffix: JSON when it starts like JSON, else YAML.
+        is_yaml = not text.lstrip().startswith(("{", "["))
     else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(
-                f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
+        is_yaml = Path(path).suffix.lower() in (".yaml", ".yml")
+    data = _load_yaml(text, path) if is_yaml else _load_json(text, path)
     return parse_scenario(data, path)
+
+
+def _read_input(path: str, limit: int) -> bytes:
+    """The bytes of ``path`` (a regular file, or ``-`` for standard input), at most ``limit``.
+
+    :raises UsageError: missing, not a regular file (a FIFO or a device such as
+        ``/dev/zero`` is refused before anything is read), unreadable, or too large.
+    """
+    if path == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise UsageError("-: standard input is not readable")
+        try:
+            data = bytes(stream.read(limit + 1))
+        except OSError as exc:
+            raise UsageError(f"-: cannot read standard input ({exc.strerror or exc})") from None
+        if len(data) > limit:
+            raise UsageError(f"-: standard input is larger than the limit of {limit} bytes")
+        return data
+    from corsspec.adapters._common import read_regular_file  # noqa: PLC0415 - I/O edge, on use
+
+    try:
+        return read_regular_file(path, limit=limit)
+    except AdapterError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _load_json(text: str, path: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise UsageError(f"{path}: JSON nested too deeply to read") from None
+    except ValueError as exc:
+        # int() refuses integers of more than 4,300 digits.
+        raise UsageError(f"{path}: invalid JSON: {exc}") from None
 
 
 def _load_yaml(text: str, path: str) -> object:
@@ -362,8 +410,17 @@ def _load_yaml(text: str, path: str) -> object:
         import yaml  # noqa: PLC0415 - optional dependency, imported only for YAML files
     except ImportError:
         raise MissingExtraError("yaml", "yaml") from None
+    # libyaml (when built in) refuses nesting deeper than 1,000 levels by itself; the pure
+    # Python loader recurses and runs out of stack first. Aliases are not expanded here: a
+    # scenario only reads a few known fields, each checked for its type.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
+    except RecursionError:
+        raise UsageError(f"{path}: YAML nested too deeply to read") from None
+    except ValueError as exc:
+        # int() refuses integers of more than 4,300 digits.
+        raise UsageError(f"{path}: invalid YAML: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "cannot parse"
@@ -775,8 +832,20 @@ def _cmd_gateway(args: argparse.Namespace, stdout: IO[str]) -> int:
         )
     except ModuleNotFoundError as exc:
         raise MissingExtraError("apigateway", exc.name or "yaml") from None
-    if not Path(args.path).exists():
-        raise UsageError(f"{args.path}: no such file")
+    if args.path == "-":
+        raise UsageError(
+            "-: gateway reads a template file (its CodeUri paths are relative to it), "
+            "not standard input"
+        )
+    try:
+        mode = os.stat(args.path).st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{args.path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{args.path}: cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        kind = "is a directory, not a file" if stat.S_ISDIR(mode) else "not a regular file"
+        raise UsageError(f"{args.path}: {kind} (a FIFO, device or socket is never read)")
     lambdas: dict[str, str] = {}
     for item in args.lambdas:
         key, sep, source = item.partition("=")
@@ -843,7 +912,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="corsspec",
         description="What browsers do with a cross-origin request, why, and what to change.",
-        epilog="Exit codes: 0 allowed, 1 blocked, 2 bad usage or input. See docs/cli.md.",
+        epilog="Exit codes: 0 allowed, 1 blocked, 2 bad usage or input, 3 internal error"
+        " (please report it). See docs/cli.md.",
     )
     parser.add_argument("--version", action="version", version=f"corsspec {__version__}")
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
@@ -897,7 +967,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LINE",
         help="answer to the request: STATUS then 'Name: value' lines (default: 200, no headers)",
     )
-    check.add_argument("--scenario", metavar="FILE", help="take the case(s) from a scenario file")
+    check.add_argument(
+        "--scenario", metavar="FILE", help="take the case(s) from a scenario file (- for stdin)"
+    )
     check.add_argument("--case", metavar="NAME", help="with --scenario: only this case")
     _browser_flag(check)
     _common(check)
@@ -908,7 +980,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="every case of a scenario file",
         description="Evaluate and explain every case of a scenario file (JSON or YAML).",
     )
-    explain.add_argument("file", help="scenario file (.json, .yaml or .yml)")
+    explain.add_argument("file", help="scenario file (.json, .yaml or .yml), or - for stdin")
     explain.add_argument("--case", metavar="NAME", help="only this case")
     _browser_flag(explain)
     _common(explain)
@@ -956,25 +1028,64 @@ def main(
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    """Run the command line; returns the exit code (0 allowed, 1 blocked, 2 usage)."""
+    """Run the command line; returns the exit code.
+
+    0 allowed, 1 blocked, 2 bad usage or input, 3 internal error. Never raises (but
+    ``SystemExit`` from ``--help``/``--version`` and ``KeyboardInterrupt``): an error is
+    one line on ``stderr`` and, with ``--json``, also a JSON object on ``stdout``.
+    """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    arg_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arg_list)
         if args.command is None:
             raise UsageError("give a command: check, explain or gateway (see corsspec --help)")
         handler: Callable[[argparse.Namespace, IO[str]], int] = args.handler
         return handler(args, out)
-    except UsageError as exc:
-        err.write(f"corsspec: error: {_one_line(str(exc))}\n")
-        return EXIT_USAGE
-    except CorsspecError as exc:
-        err.write(f"corsspec: error: {_one_line(str(exc))}\n")
-        return EXIT_USAGE
+    except (UsageError, CorsspecError) as exc:
+        return _fail(EXIT_USAGE, "usage", _text_of(exc), arg_list, out, err)
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # the one place a bug becomes exit code 3
+        message = (
+            f"internal error ({type(exc).__name__}: {_text_of(exc)}); this is a bug in corsspec "
+            f"{__version__}: please report it, with the command line and its input files "
+            "(SECURITY.md says how)"
+        )
+        return _fail(EXIT_INTERNAL, "internal", message, arg_list, out, err)
+
+
+#: An error message longer than this is cut (a bad value can be megabytes long).
+_MAX_ERROR_CHARS = 2000
+
+
+def _fail(
+    code: int, kind: str, message: str, argv: Sequence[str], out: IO[str], err: IO[str]
+) -> int:
+    """Report an error: one line on ``err``; with ``--json``, an error object on ``out``."""
+    line = _one_line(message)
+    try:
+        err.write(f"corsspec: error: {line}\n")
+        if "--json" in argv[: argv.index("--") if "--" in argv else len(argv)]:
+            body = {"schema": JSON_ERROR_SCHEMA, "error": kind, "message": line, "exit_code": code}
+            out.write(json.dumps(body, ensure_ascii=False) + "\n")
+    except (BrokenPipeError, ValueError):
+        pass  # nowhere left to report to
+    return code
+
+
+def _text_of(exc: BaseException) -> str:
+    """``str(exc)``, even when that raises (a value too large to print, say)."""
+    try:
+        return str(exc)
+    except Exception:  # a message must not raise again
+        return f"{type(exc).__name__} (its message cannot be printed)"
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if len(text) > _MAX_ERROR_CHARS:
+        text = f"{text[:_MAX_ERROR_CHARS]}… ({len(text) - _MAX_ERROR_CHARS} more characters)"
+    return text

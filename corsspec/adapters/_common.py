@@ -9,7 +9,9 @@ as the server produced them.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 
 import corsspec as cs
@@ -24,6 +26,7 @@ __all__ = [
     "host_header",
     "isomorphic_encode",
     "parse_status_line",
+    "read_regular_file",
     "request_target",
     "to_response",
     "wire_headers",
@@ -53,6 +56,45 @@ def _percent_encode(text: str) -> str:
         return "".join(f"%{b:02X}" for b in match.group(0).encode("utf-8"))
 
     return _NEEDS_ENCODING.sub(encode, text)
+
+
+def read_regular_file(path: str | os.PathLike[str], *, limit: int) -> bytes:
+    """At most ``limit`` bytes of the regular file at ``path``, or an error naming it.
+
+    Only regular files are read: a FIFO would block the caller forever and a device such
+    as ``/dev/zero`` never ends, so both are refused before any byte is read. The file is
+    opened without blocking (a FIFO swapped in after a check cannot hang ``open``) and
+    checked on the open descriptor, and no more than ``limit + 1`` bytes are ever read.
+
+    :raises cs.AdapterError: no such file, a directory, not a regular file, larger than
+        ``limit`` bytes, or unreadable (the message starts with the path).
+    """
+    name = os.fspath(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(name, flags)
+    except FileNotFoundError:
+        raise cs.AdapterError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise cs.AdapterError(f"{name}: is a directory, not a file") from None
+    except OSError as exc:
+        raise cs.AdapterError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise cs.AdapterError(f"{name}: is a directory, not a file")
+        raise cs.AdapterError(
+            f"{name}: not a regular file (a FIFO, device or socket is never read)"
+        )
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise cs.AdapterError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise cs.AdapterError(f"{name}: larger than the limit of {limit} bytes")
+    return data
 
 
 def describe(request: cs.Request) -> str:

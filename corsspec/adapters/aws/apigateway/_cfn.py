@@ -204,36 +204,47 @@ def _resource_paths(
         parents[logical] = (parent, part)
     paths: dict[str, str] = {}
 
-    def resolve(logical: str, seen: tuple[str, ...]) -> str:
-        if logical in paths:
-            return paths[logical]
-        if logical in seen:
-            raise template.error(
-                TemplateProblem.INVALID,
-                ("Resources", logical, "Properties", "ParentId"),
-                "the resource tree has a cycle",
-            )
-        parent, part = parents[logical]
-        if (
-            isinstance(parent, GetAtt)
-            and parent.name == api
-            and (parent.attribute == "RootResourceId")
-        ):
-            prefix = ""
-        elif isinstance(parent, Ref) and parent.name in parents:
-            prefix = resolve(parent.name, (*seen, logical))
-        else:
+    def resolve(start: str) -> None:
+        # Walk up the ParentId chain without recursion (a chain may be thousands long),
+        # then fill in the paths on the way back down.
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        logical = start
+        prefix = ""
+        while logical not in paths:
+            if logical in on_chain:
+                raise template.error(
+                    TemplateProblem.CIRCULAR,
+                    ("Resources", logical, "Properties", "ParentId"),
+                    "the resource tree has a cycle (ParentId chain: "
+                    f"{' -> '.join([*chain[chain.index(logical) :], logical])})",
+                )
+            chain.append(logical)
+            on_chain.add(logical)
+            parent, _ = parents[logical]
+            if (
+                isinstance(parent, GetAtt)
+                and parent.name == api
+                and (parent.attribute == "RootResourceId")
+            ):
+                break
+            if isinstance(parent, Ref) and parent.name in parents:
+                logical = parent.name
+                continue
             raise template.error(
                 TemplateProblem.UNSUPPORTED,
                 ("Resources", logical, "Properties", "ParentId"),
                 "ParentId must be !GetAtt <RestApi>.RootResourceId or !Ref another "
                 "AWS::ApiGateway::Resource of the same API",
             )
-        paths[logical] = f"{prefix}/{part}"
-        return paths[logical]
+        else:
+            prefix = paths[logical]
+        for name in reversed(chain):
+            prefix = f"{prefix}/{parents[name][1]}"
+            paths[name] = prefix
 
     for logical in parents:
-        resolve(logical, ())
+        resolve(logical)
     return paths
 
 

@@ -40,6 +40,12 @@ class TemplateProblem(enum.Enum):
     UNSUPPORTED = "unsupported"
     #: A property of the wrong shape or type where the API is defined.
     INVALID = "invalid"
+    #: A cycle CloudFormation rejects: a condition that refers to itself, resources whose
+    #: ``DependsOn``/``Ref``/``!GetAtt`` form a loop, or a ``ParentId`` chain that loops.
+    CIRCULAR = "circular"
+    #: The document exceeds a bound corsspec keeps its work within (size, nesting depth,
+    #: YAML alias expansion); the message names the bound.
+    TOO_LARGE = "too-large"
     #: A parameter without a default is needed to know a CORS value.
     UNRESOLVED_PARAMETER = "unresolved-parameter"
     #: ``route=`` names no route of the template.

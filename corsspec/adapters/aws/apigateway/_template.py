@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from corsspec.adapters.aws.apigateway._errors import GatewayTemplateError, TemplateProblem
+from corsspec.errors import AdapterError
 
 __all__ = [
     "NO_VALUE",
@@ -49,6 +50,16 @@ TPath = tuple[str | int, ...]
 
 #: Cap on template size: API templates are small; this bounds the work per input.
 MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
+
+#: Cap on nesting (mappings and lists, intrinsic functions included). Real templates stay
+#: under 20 levels; the bound keeps every recursive walk far from Python's stack limit.
+MAX_TEMPLATE_DEPTH = 100
+
+#: YAML aliases are expanded (the document becomes a tree) within this budget of nodes
+#: beyond the first copy of each, so a small "billion laughs" file cannot take minutes and
+#: gigabytes. ``sam deploy`` and ``aws cloudformation package`` expand aliases the same
+#: way before upload; CloudFormation itself rejects a template that still has them.
+MAX_ALIAS_NODES = 100_000
 
 _PLAIN_KEY = re.compile(r"[^.\[\]\"\s]+\Z")
 
@@ -229,24 +240,31 @@ def load_template(
         dangling reference or an unsupported transform (the message names the path).
     :raises MissingExtraError: the file is YAML and PyYAML is not installed.
     """
+    from corsspec.adapters._common import read_regular_file  # noqa: PLC0415 - keeps import light
+
     name = os.fspath(path)
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read(MAX_TEMPLATE_BYTES + 1)
-    except OSError as exc:
+        size = os.stat(name).st_size
+    except OSError:
+        size = 0
+    if size > MAX_TEMPLATE_BYTES:
         raise GatewayTemplateError(
-            TemplateProblem.UNREADABLE,
-            "",
-            f"cannot read the template: {exc.strerror or exc}",
-            file=name,
-        ) from exc
-    if len(raw) > MAX_TEMPLATE_BYTES:
-        raise GatewayTemplateError(
-            TemplateProblem.UNREADABLE,
+            TemplateProblem.TOO_LARGE,
             "",
             f"the template is larger than {MAX_TEMPLATE_BYTES} bytes",
             file=name,
         )
+    try:
+        # A regular file only: a FIFO or /dev/zero is refused before anything is read.
+        raw = read_regular_file(name, limit=MAX_TEMPLATE_BYTES)
+    except AdapterError as exc:
+        problem = (
+            TemplateProblem.TOO_LARGE if "larger than" in str(exc) else TemplateProblem.UNREADABLE
+        )
+        message = str(exc).removeprefix(f"{name}: ")
+        raise GatewayTemplateError(
+            problem, "", f"cannot read the template: {message}", file=name
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -276,6 +294,13 @@ def parse_template(
                 f"duplicate key {exc.key!r} in a JSON object",
                 file=file,
             ) from exc
+        except RecursionError as exc:
+            raise GatewayTemplateError(
+                TemplateProblem.TOO_LARGE,
+                "",
+                f"JSON nested deeper than {MAX_TEMPLATE_DEPTH} levels",
+                file=file,
+            ) from exc
         except json.JSONDecodeError as exc:
             if file.lower().endswith(".json"):
                 raise GatewayTemplateError(
@@ -286,7 +311,12 @@ def parse_template(
                     line=exc.lineno,
                 ) from exc
             document, lines = _load_yaml(text, file)
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            raise GatewayTemplateError(
+                TemplateProblem.SYNTAX, "", f"JSON value error: {exc}", file=file
+            ) from exc
         else:
+            _check_depth(document, file)
             lines = _json_lines(text)
     else:
         document, lines = _load_yaml(text, file)
@@ -308,6 +338,7 @@ def parse_template(
     )
     _check_transforms(template)
     _check_references(template)
+    _check_cycles(template)
     return template
 
 
@@ -345,6 +376,24 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKeyError(key)
         out[key] = value
     return out
+
+
+def _check_depth(document: Any, file: str) -> None:
+    """Fail when ``document`` nests deeper than :data:`MAX_TEMPLATE_DEPTH` (no recursion)."""
+    stack: list[tuple[Any, TPath]] = [(document, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_TEMPLATE_DEPTH:
+            raise GatewayTemplateError(
+                TemplateProblem.TOO_LARGE,
+                render_path(path[:MAX_TEMPLATE_DEPTH]),
+                f"nested deeper than {MAX_TEMPLATE_DEPTH} levels",
+                file=file,
+            )
+        if isinstance(value, dict):
+            stack.extend((item, (*path, key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, (*path, index)) for index, item in enumerate(value))
 
 
 def _json_lines(text: str) -> dict[TPath, int]:
@@ -406,6 +455,11 @@ class _YamlConverter:
         self.loader = loader
         self.file = file
         self.lines = lines
+        #: Nodes converted once (by identity): meeting one again means an alias.
+        self.seen: set[int] = set()
+        #: Nodes being converted right now: meeting one of these is a recursive alias.
+        self.active: set[int] = set()
+        self.alias_nodes = 0
 
     def fail(self, problem: TemplateProblem, path: TPath, node: Any, message: str) -> None:
         raise GatewayTemplateError(
@@ -413,6 +467,41 @@ class _YamlConverter:
         )
 
     def convert(self, node: Any, path: TPath) -> Any:
+        key = id(node)
+        if key in self.active:
+            self.fail(
+                TemplateProblem.CIRCULAR,
+                path,
+                node,
+                "a YAML alias refers to a node that contains it (a recursive alias)",
+            )
+        if len(path) > MAX_TEMPLATE_DEPTH:
+            self.fail(
+                TemplateProblem.TOO_LARGE,
+                path[:MAX_TEMPLATE_DEPTH],
+                node,
+                f"nested deeper than {MAX_TEMPLATE_DEPTH} levels",
+            )
+        if key in self.seen:
+            self.alias_nodes += 1
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                self.fail(
+                    TemplateProblem.TOO_LARGE,
+                    path,
+                    node,
+                    f"YAML aliases expand to more than {MAX_ALIAS_NODES} extra nodes (a "
+                    "YAML bomb?); sam deploy and aws cloudformation package expand aliases "
+                    "before upload and CloudFormation rejects templates that keep them",
+                )
+        else:
+            self.seen.add(key)
+        self.active.add(key)
+        try:
+            return self._convert(node, path)
+        finally:
+            self.active.discard(key)
+
+    def _convert(self, node: Any, path: TPath) -> Any:
         yaml = self.yaml
         tag: str = node.tag or ""
         if tag.startswith("!") and not tag.startswith("!!"):
@@ -440,7 +529,10 @@ class _YamlConverter:
             "tag:yaml.org,2002:bool",
             "tag:yaml.org,2002:null",
         ):
-            return self.loader.construct_object(node, deep=True)
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except ValueError as exc:  # int() refuses more than 4,300 digits
+                self.fail(TemplateProblem.SYNTAX, path, node, f"YAML value error: {exc}")
         if tag in (
             "tag:yaml.org,2002:str",
             "tag:yaml.org,2002:timestamp",
@@ -620,6 +712,79 @@ def _check_references(template: Template) -> None:
                 )
 
 
+def _dependencies(body: Mapping[str, Any], resources: Mapping[str, Any]) -> list[str]:
+    """The resources ``body`` must wait for: its ``DependsOn``, and what its properties use.
+
+    A ``!Ref``, ``!GetAtt`` or ``${Name}`` in ``Properties`` makes CloudFormation create
+    the named resource first, exactly as ``DependsOn`` does.
+    """
+    depends = body.get("DependsOn")
+    found: list[str] = (
+        ([depends] if isinstance(depends, str) else [d for d in depends if isinstance(d, str)])
+        if isinstance(depends, (str, list))
+        else []
+    )
+    for _, node in _walk(body.get("Properties"), ()):
+        if not (isinstance(node, dict) and len(node) == 1):
+            continue
+        ((key, arg),) = node.items()
+        if key == "Ref" and isinstance(arg, str):
+            found.append(arg)
+        elif key == "Fn::GetAtt":
+            target = arg[0] if isinstance(arg, list) and arg else arg
+            if isinstance(target, str):
+                found.append(target.split(".", 1)[0])
+        elif key == "Fn::Sub":
+            text = arg[0] if isinstance(arg, list) and arg else arg
+            local = arg[1] if isinstance(arg, list) and len(arg) > 1 else {}
+            if isinstance(text, str):
+                for var in _SUB_VAR.findall(text):
+                    if not var.startswith("!") and var not in (local or {}):
+                        found.append(var.split(".", 1)[0])
+    return [name for name in dict.fromkeys(found) if name in resources]
+
+
+def _check_cycles(template: Template) -> None:
+    """Fail on a dependency loop between resources, as CloudFormation does.
+
+    CloudFormation refuses such a template ("Circular dependency between resources"), so
+    no stack, and no API, ever exists for it. Iterative depth-first search: a chain of any
+    length costs no stack.
+    """
+    resources = template.resources
+    edges = {
+        logical: _dependencies(body, resources)
+        for logical, body in resources.items()
+        if isinstance(body, Mapping)
+    }
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in edges:
+        if start in state:
+            continue
+        path = [start]
+        state[start] = 1
+        todo = [iter(edges[start])]
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                todo.pop()
+                continue
+            seen = state.get(nxt)
+            if seen == 1:
+                loop = [*path[path.index(nxt) :], nxt]
+                raise template.error(
+                    TemplateProblem.CIRCULAR,
+                    ("Resources", loop[0]),
+                    "circular dependency between resources (DependsOn, Ref, !GetAtt or "
+                    f"${{}}): {' -> '.join(loop)}; CloudFormation rejects this template",
+                )
+            if seen is None:
+                state[nxt] = 1
+                path.append(nxt)
+                todo.append(iter(edges.get(nxt, ())))
+
+
 # -- intrinsic functions ------------------------------------------------------------------
 
 
@@ -642,6 +807,7 @@ class Resolver:
         raw_mappings = doc.get("Mappings")
         self.mappings: Mapping[str, Any] = raw_mappings if isinstance(raw_mappings, Mapping) else {}
         self._condition_cache: dict[str, bool] = {}
+        self._evaluating: list[str] = []
 
     def fail(self, problem: TemplateProblem, path: TPath, message: str) -> GatewayTemplateError:
         return self.template.error(problem, path, message)
@@ -839,8 +1005,18 @@ class Resolver:
                 path,
                 f"condition {name!r} is not defined in Conditions",
             )
-        self._condition_cache[name] = False  # breaks cycles
-        result = self.condition_expr(self.conditions[name], ("Conditions", name))
+        if name in self._evaluating:
+            # CloudFormation rejects a condition that depends on itself ("Circular
+            # condition dependency"); it has no truth value, so say so instead of guessing.
+            loop = " -> ".join([*self._evaluating[self._evaluating.index(name) :], name])
+            raise self.fail(
+                TemplateProblem.CIRCULAR, ("Conditions", name), f"circular conditions: {loop}"
+            )
+        self._evaluating.append(name)
+        try:
+            result = self.condition_expr(self.conditions[name], ("Conditions", name))
+        finally:
+            self._evaluating.pop()
         self._condition_cache[name] = result
         return result
 
