@@ -9,6 +9,7 @@ as the server produced them.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -19,8 +20,11 @@ import corsspec as cs
 __all__ = [
     "DEFAULT_PORTS",
     "MAX_BODY_BYTES",
+    "BodyBuffer",
     "HeaderLines",
     "body_bytes",
+    "check_header_lines",
+    "check_timeout",
     "connect_port",
     "describe",
     "host_header",
@@ -56,6 +60,91 @@ def _percent_encode(text: str) -> str:
         return "".join(f"%{b:02X}" for b in match.group(0).encode("utf-8"))
 
     return _NEEDS_ENCODING.sub(encode, text)
+
+
+def check_timeout(value: object, argument: str = "timeout") -> float:
+    """``value`` as a finite number of seconds greater than zero.
+
+    :raises cs.AdapterError: not a number (``None``, ``"5"``, a bool), NaN, infinite, zero
+        or negative; the message names the argument and the value.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise cs.AdapterError(
+            f"{argument} must be a number of seconds, got {type(value).__name__} {value!r}"
+        )
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise cs.AdapterError(f"{argument} must be finite and greater than 0, got {value!r}")
+    return seconds
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_FIELD_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*\Z")
+
+
+def check_header_lines(value: object, argument: str) -> tuple[tuple[str, str], ...]:
+    """``value`` as header lines an HTTP client can send unchanged.
+
+    Each line is a ``(name, value)`` pair of strings: the name an HTTP token (no ``:``,
+    no whitespace), the value Latin-1 text without CR, LF or NUL (a CR/LF would inject
+    another header line or a second request).
+
+    :raises cs.AdapterError: anything else; the message names the argument and the line.
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise cs.AdapterError(
+            f"{argument} must be (name, value) pairs, got {type(value).__name__} {value!r}"
+        )
+    out: list[tuple[str, str]] = []
+    for line in value:
+        if not (
+            isinstance(line, tuple) and len(line) == 2 and all(isinstance(p, str) for p in line)
+        ):
+            raise cs.AdapterError(f"{argument}: expected a (name, value) pair of str, got {line!r}")
+        name, text = line
+        if not _TOKEN.match(name):
+            raise cs.AdapterError(
+                f"{argument}: header name {name!r} is not an HTTP token (no ':', spaces or "
+                "control characters)"
+            )
+        if not _FIELD_VALUE.match(text):
+            raise cs.AdapterError(
+                f"{argument}: header {name!r} value {text!r} has CR, LF, NUL, another "
+                "control character or a character above U+00FF"
+            )
+        out.append((name, text))
+    return tuple(out)
+
+
+class BodyBuffer:
+    """A response body kept up to :data:`MAX_BODY_BYTES` while it streams in.
+
+    Bytes beyond the cap are counted and dropped at once, so a server or app that streams
+    without end costs at most the cap in memory. ``full`` says the cap is reached (an
+    adapter may stop reading then: CORS never looks at the body).
+    """
+
+    __slots__ = ("_chunks", "kept", "seen")
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self.kept = 0
+        self.seen = 0
+
+    def add(self, data: bytes) -> None:
+        self.seen += len(data)
+        room = MAX_BODY_BYTES - self.kept
+        if room > 0 and data:
+            piece = data[:room]
+            self._chunks.append(piece)
+            self.kept += len(piece)
+
+    @property
+    def full(self) -> bool:
+        return self.kept >= MAX_BODY_BYTES
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 def read_regular_file(path: str | os.PathLike[str], *, limit: int) -> bytes:
@@ -186,7 +275,8 @@ def parse_status_line(status: str) -> int:
     :raises cs.AdapterError: not three digits followed by a space (PEP 3333).
     """
     code, _, _ = status.partition(" ")
-    if len(code) != 3 or not code.isdigit():
+    # isascii(): str.isdigit() also accepts other scripts' digits ("٢٠٠" is 200 to int()).
+    if len(code) != 3 or not (code.isascii() and code.isdigit()):
         raise cs.AdapterError(f"malformed status {status!r} (PEP 3333 wants e.g. '200 OK')")
     return int(code)
 

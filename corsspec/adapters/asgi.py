@@ -24,7 +24,10 @@ from typing import Any, TypeAlias
 
 import corsspec as cs
 from corsspec.adapters._common import (
+    BodyBuffer,
     body_bytes,
+    check_header_lines,
+    check_timeout,
     connect_port,
     describe,
     isomorphic_encode,
@@ -61,8 +64,12 @@ class _Exchange:
         self.body_sent = False
         self.status: int | None = None
         self.headers: list[tuple[bytes, bytes]] = []
-        self.chunks: list[bytes] = []
+        self.chunks = BodyBuffer()
+        #: Set when the response is complete, or its body reached the cap: the client
+        #: has what it needs and goes away.
         self.complete = asyncio.Event()
+        #: Set when the body reached the cap: the app is stopped.
+        self.capped = asyncio.Event()
 
     async def receive(self) -> Message:
         if not self.body_sent:
@@ -77,15 +84,43 @@ class _Exchange:
         if kind == "http.response.start":
             if self.status is not None:
                 raise cs.AdapterError("the ASGI app sent http.response.start twice")
-            self.status = int(message["status"])
-            self.headers = [(bytes(n), bytes(v)) for n, v in message.get("headers", ())]
+            status = message.get("status")
+            # ASGI: status is an int; 200.9 or "200" is the app's bug, not a 200.
+            if isinstance(status, bool) or not isinstance(status, int):
+                raise cs.AdapterError(f"the ASGI app sent status {status!r}, not an int")
+            headers = message.get("headers", ())
+            if isinstance(headers, (str, bytes)) or not isinstance(headers, Iterable):
+                raise cs.AdapterError(f"the ASGI app sent headers {headers!r}, not an iterable")
+            lines: list[tuple[bytes, bytes]] = []
+            for line in headers:
+                # ASGI: each header is a [name, value] pair of byte strings. bytes(5) would
+                # be five NUL bytes, so anything else is refused.
+                if not (
+                    isinstance(line, (tuple, list))
+                    and len(line) == 2
+                    and all(isinstance(part, (bytes, bytearray)) for part in line)
+                ):
+                    raise cs.AdapterError(
+                        f"the ASGI app sent header {line!r}, not a [name, value] pair of bytes"
+                    )
+                lines.append((bytes(line[0]), bytes(line[1])))
+            self.status = status
+            self.headers = lines
         elif kind == "http.response.body":
             if self.status is None:
                 raise cs.AdapterError("the ASGI app sent a body before http.response.start")
+            # A real server's send() waits for the socket; yielding here too lets the
+            # deadline and the cap stop an app that streams in a tight loop.
+            await asyncio.sleep(0)
             if self.complete.is_set():
-                return  # a body after the end: servers drop it
-            self.chunks.append(bytes(message.get("body", b"")))
-            if not message.get("more_body", False):
+                return  # a body after the end (or past the cap): dropped
+            chunk = message.get("body", b"")
+            if not isinstance(chunk, (bytes, bytearray)):
+                raise cs.AdapterError(f"the ASGI app sent body {chunk!r}, not bytes")
+            self.chunks.add(bytes(chunk))
+            if self.chunks.full:
+                self.capped.set()
+            if not message.get("more_body", False) or self.chunks.full:
                 self.complete.set()
         elif kind in ("http.response.trailers", "http.response.debug"):
             return
@@ -101,7 +136,9 @@ class AsgiServer:
     :param client: the ``(host, port)`` the app sees as the peer.
     :param extra_headers: header lines added to every request after the browser's
         (what a real browser adds that corsspec does not model: ``Cookie``, ...).
-    :param timeout: seconds the app may take for one request.
+    :param timeout: seconds the app may take for one request (default 30), and for each
+        lifespan phase. The deadline holds even against an app that blocks its event
+        loop: the app runs on a worker thread and the caller waits at most this long.
     :param raise_app_exceptions: when the app raises, raise :class:`~corsspec.AdapterError`
         chained to the app's exception (default). When False, answer as an ASGI server
         does: the response the app already started, or a bare ``500``.
@@ -124,11 +161,21 @@ class AsgiServer:
     ) -> None:
         if not callable(app):
             raise cs.AdapterError(f"expected an ASGI app (a callable), got {app!r}")
+        if not isinstance(root_path, str):
+            raise cs.AdapterError(f"root_path must be a str, got {root_path!r}")
+        peer: object = client
+        if not (
+            isinstance(peer, tuple)
+            and len(peer) == 2
+            and isinstance(peer[0], str)
+            and isinstance(peer[1], int)
+        ):
+            raise cs.AdapterError(f"client must be a (host, port) tuple, got {client!r}")
         self.app = app
         self.root_path = root_path
         self.client = client
-        self.extra_headers = tuple(extra_headers)
-        self.timeout = timeout
+        self.extra_headers = check_header_lines(extra_headers, "extra_headers")
+        self.timeout = check_timeout(timeout)
         self.raise_app_exceptions = raise_app_exceptions
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -143,7 +190,9 @@ class AsgiServer:
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> AsgiServer:
         loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="corsspec-asgi", daemon=True)
+        thread = threading.Thread(
+            target=_run_forever_then_close, args=(loop,), name="corsspec-asgi", daemon=True
+        )
         thread.start()
         self._loop, self._thread = loop, thread
         try:
@@ -172,8 +221,9 @@ class AsgiServer:
         if loop is None or thread is None:
             return
         loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
+        # The thread closes its loop when it stops. If an app blocks the loop, the daemon
+        # thread is abandoned (it closes the loop once the app lets go), not waited for.
+        thread.join(timeout=min(self.timeout, 10.0))
 
     async def _startup(self) -> None:
         queue: asyncio.Queue[Message] = asyncio.Queue()
@@ -198,7 +248,14 @@ class AsgiServer:
 
         task = asyncio.ensure_future(run())
         await queue.put({"type": "lifespan.startup"})
-        reply = await events.get()
+        try:
+            reply = await asyncio.wait_for(events.get(), self.timeout)
+        except asyncio.TimeoutError:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise cs.AdapterError(
+                f"the ASGI app's lifespan startup did not complete within {self.timeout} s"
+            ) from None
         kind = reply["type"]
         if kind == "lifespan.startup.complete":
             self._lifespan_task = task
@@ -216,27 +273,55 @@ class AsgiServer:
         if queue is None or events is None:
             return
         await queue.put({"type": "lifespan.shutdown"})
-        reply = await events.get()
-        if self._lifespan_task is not None:
-            await asyncio.gather(self._lifespan_task, return_exceptions=True)
+        task = self._lifespan_task
+        try:
+            reply = await asyncio.wait_for(events.get(), self.timeout)
+            if task is not None:
+                await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), self.timeout)
+        except asyncio.TimeoutError:
+            if task is not None:
+                task.cancel()
+            raise cs.AdapterError(
+                f"the ASGI app's lifespan shutdown did not complete within {self.timeout} s"
+            ) from None
         if reply["type"] == "lifespan.shutdown.failed":
             raise cs.AdapterError(
                 f"the ASGI app's lifespan shutdown failed: {reply.get('message', '')}"
             )
 
     def _run(self, coro: Awaitable[Any]) -> Any:
-        """Run ``coro`` to completion: on the server's loop, or on a fresh one."""
+        """Run ``coro`` to completion: on the server's loop, or on a fresh one.
+
+        Either way the loop runs on another thread and the caller waits at most
+        ``timeout`` (plus a second of grace for the coroutine's own deadline to fire), so
+        an app that blocks its loop with synchronous code cannot hold the caller.
+        """
+        grace = self.timeout + 1.0
         loop = self._loop
         if loop is not None:
             future = asyncio.run_coroutine_threadsafe(_as_coroutine(coro), loop)
-            return future.result()
+            try:
+                return future.result(grace)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                raise cs.AdapterError(
+                    f"the ASGI app blocked its event loop for more than {self.timeout} s"
+                ) from None
+        done: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def work() -> None:
+            try:
+                done.set_result(asyncio.run(_as_coroutine(coro)))
+            except BaseException as exc:  # handed to the caller's thread
+                done.set_exception(exc)
+
+        threading.Thread(target=work, name="corsspec-asgi-request", daemon=True).start()
         try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(_as_coroutine(coro))
-        # Called from inside a running loop (an async test): run on a worker thread.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, _as_coroutine(coro)).result()
+            return done.result(grace)
+        except concurrent.futures.TimeoutError:
+            raise cs.AdapterError(
+                f"the ASGI app blocked its event loop for more than {self.timeout} s"
+            ) from None
 
     # ------------------------------------------------------------------ requests
     def scope(self, request: cs.Request, headers: list[tuple[str, str]]) -> dict[str, Any]:
@@ -282,7 +367,10 @@ class AsgiServer:
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         exchange = _Exchange(body)
         try:
-            await asyncio.wait_for(self.app(scope, exchange.receive, exchange.send), self.timeout)
+            await asyncio.wait_for(
+                _until_capped(self.app(scope, exchange.receive, exchange.send), exchange),
+                self.timeout,
+            )
         except cs.AdapterError:
             raise
         except asyncio.TimeoutError as exc:
@@ -304,7 +392,29 @@ class AsgiServer:
             raise cs.AdapterError(
                 f"the ASGI app returned without starting a response to {describe(request)}"
             )
-        return exchange.status, exchange.headers, b"".join(exchange.chunks)
+        return exchange.status, exchange.headers, exchange.chunks.value()
+
+
+async def _until_capped(app_call: Awaitable[None], exchange: _Exchange) -> None:
+    """Await the app, but stop it once its body reached the cap (it may stream forever)."""
+    task = asyncio.ensure_future(app_call)
+    capped = asyncio.ensure_future(exchange.capped.wait())
+    try:
+        await asyncio.wait({task, capped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        capped.cancel()
+        if not task.done():
+            task.cancel()  # capped, or our own deadline cancelled us
+            await asyncio.gather(task, return_exceptions=True)
+    if not task.cancelled():
+        task.result()
+
+
+def _run_forever_then_close(loop: asyncio.AbstractEventLoop) -> None:
+    try:
+        loop.run_forever()
+    finally:
+        loop.close()
 
 
 async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:

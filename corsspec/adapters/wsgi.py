@@ -13,6 +13,7 @@ no extra dependency.
 from __future__ import annotations
 
 import io
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -20,7 +21,10 @@ from typing import Any, TypeAlias
 
 import corsspec as cs
 from corsspec.adapters._common import (
+    BodyBuffer,
     body_bytes,
+    check_header_lines,
+    check_timeout,
     connect_port,
     describe,
     parse_status_line,
@@ -65,6 +69,14 @@ class WsgiServer:
     :param raise_app_exceptions: when the app raises, raise :class:`~corsspec.AdapterError`
         chained to the app's exception (default); when False, answer a bare ``500`` as a
         WSGI server does.
+    :param timeout: seconds the app may take for one request, body included (default
+        30). The app runs on a worker thread and the caller waits at most this long: an
+        app that blocks or streams without end cannot hold the caller past it (its
+        thread is told to stop at its next chunk; a thread blocked inside the app stays
+        blocked, as Python cannot stop it, but nobody waits for it).
+
+    The body is kept up to :data:`~corsspec.adapters._common.MAX_BODY_BYTES` while the
+    app produces it; reading stops at the cap (CORS never looks at the body).
     """
 
     def __init__(
@@ -76,13 +88,21 @@ class WsgiServer:
         extra_headers: Iterable[tuple[str, str]] = (),
         environ_overrides: dict[str, Any] | None = None,
         raise_app_exceptions: bool = True,
+        timeout: float = 30.0,
     ) -> None:
         if not callable(app):
             raise cs.AdapterError(f"expected a WSGI app (a callable), got {app!r}")
+        if not isinstance(script_name, str):
+            raise cs.AdapterError(f"script_name must be a str, got {script_name!r}")
+        if not isinstance(remote_addr, str):
+            raise cs.AdapterError(f"remote_addr must be a str, got {remote_addr!r}")
+        if environ_overrides is not None and not isinstance(environ_overrides, dict):
+            raise cs.AdapterError(f"environ_overrides must be a dict, got {environ_overrides!r}")
         self.app = app
         self.script_name = script_name.rstrip("/")
         self.remote_addr = remote_addr
-        self.extra_headers = tuple(extra_headers)
+        self.extra_headers = check_header_lines(extra_headers, "extra_headers")
+        self.timeout = check_timeout(timeout)
         self.environ_overrides = dict(environ_overrides or {})
         self.raise_app_exceptions = raise_app_exceptions
         #: What apps wrote to ``wsgi.errors`` (tracebacks that frameworks log there).
@@ -142,7 +162,7 @@ class WsgiServer:
         body = body_bytes(request)
         environ = self.environ(request, wire_headers(request, body, self.extra_headers), body)
         try:
-            status, lines, content = self._call(environ)
+            status, lines, content = self._call_with_deadline(environ, request)
         except cs.AdapterError:
             raise
         except Exception as exc:
@@ -155,9 +175,38 @@ class WsgiServer:
                 ) from exc
         return to_response(status, lines, b"" if request.method == "HEAD" else content)
 
-    def _call(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _call_with_deadline(
+        self, environ: dict[str, Any], request: cs.Request
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Run :meth:`_call` on a worker thread; wait for it at most ``timeout`` seconds."""
+        stop = threading.Event()
+        outcome: list[Any] = []
+
+        def work() -> None:
+            try:
+                outcome.append((True, self._call(environ, stop)))
+            except BaseException as exc:  # handed to the caller's thread
+                outcome.append((False, exc))
+
+        worker = threading.Thread(target=work, name="corsspec-wsgi", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if not outcome:
+            stop.set()  # the app's next chunk ends the exchange
+            raise cs.AdapterError(
+                f"the WSGI app did not answer {describe(request)} within {self.timeout} s"
+            )
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        result: tuple[int, list[tuple[str, str]], bytes] = value
+        return result
+
+    def _call(
+        self, environ: dict[str, Any], stop: threading.Event
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         started: list[tuple[str, list[Any]]] = []
-        written: list[bytes] = []
+        written = BodyBuffer()
         sent = False  # whether the head has gone out (first body byte produced)
 
         def start_response(
@@ -177,20 +226,26 @@ class WsgiServer:
             nonlocal sent
             if not started:
                 raise cs.AdapterError("the WSGI app called write() before start_response")
+            if not isinstance(data, (bytes, bytearray)):
+                raise cs.AdapterError(f"WSGI write() takes bytes, got {data!r}")
             sent = True
-            written.append(bytes(data))
+            written.add(bytes(data))
             return None
 
         result = self.app(environ, start_response)
         try:
             for chunk in result:
+                if not isinstance(chunk, (bytes, bytearray)):
+                    raise cs.AdapterError(f"a WSGI body is an iterable of bytes, got {chunk!r}")
                 if chunk:
                     if not started:
                         raise cs.AdapterError(
                             "the WSGI app produced a body before calling start_response"
                         )
                     sent = True
-                    written.append(bytes(chunk))
+                    written.add(bytes(chunk))
+                if written.full or stop.is_set():
+                    break  # enough body (CORS never reads it), or the caller gave up
         finally:
             close = getattr(result, "close", None)
             if callable(close):
@@ -207,4 +262,4 @@ class WsgiServer:
             ):
                 raise cs.AdapterError(f"WSGI header lines are (str, str) tuples, got {line!r}")
             header_lines.append((line[0], line[1]))
-        return parse_status_line(status_line), header_lines, b"".join(written)
+        return parse_status_line(status_line), header_lines, written.value()
