@@ -162,12 +162,12 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(name, flags)
-    except FileNotFoundError:
-        raise cs.AdapterError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise cs.AdapterError(f"{name}: is a directory, not a file") from None
+    except FileNotFoundError as exc:
+        raise cs.AdapterError(f"{name}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise cs.AdapterError(f"{name}: is a directory, not a file") from exc
     except OSError as exc:
-        raise cs.AdapterError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        raise cs.AdapterError(f"{name}: cannot read ({exc.strerror or exc})") from exc
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -180,7 +180,7 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int) -> bytes:
         try:
             data = fh.read(limit + 1)
         except OSError as exc:
-            raise cs.AdapterError(f"{name}: cannot read ({exc.strerror or exc})") from None
+            raise cs.AdapterError(f"{name}: cannot read ({exc.strerror or exc})") from exc
     if len(data) > limit:
         raise cs.AdapterError(f"{name}: larger than the limit of {limit} bytes")
     return data

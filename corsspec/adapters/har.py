@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
+import collections
 import json
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -351,7 +352,9 @@ def parse_har(data: Mapping[str, Any] | str | bytes, *, source: str | None = Non
             data = json.loads(
                 data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
             )
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except RecursionError:
+            raise HarError("not readable JSON: nested too deeply", source=source) from None
+        except ValueError as exc:  # bad UTF-8, bad JSON, or an integer of > 4,300 digits
             raise HarError(f"not JSON: {exc}", source=source) from exc
     read = _Reader(None, source)
     top = read.obj(data, "(document)")
@@ -376,17 +379,51 @@ def parse_har(data: Mapping[str, Any] | str | bytes, *, source: str | None = Non
     )
 
 
-def load_har(path: str | os.PathLike[str]) -> HarLog:
+#: ``load_har`` reads files up to this size by default (``max_bytes=`` raises it). Parsing
+#: JSON takes several times the file in memory; 64 MiB covers long captures.
+MAX_HAR_BYTES = 64 * 1024 * 1024
+
+
+def load_har(path: str | os.PathLike[str], *, max_bytes: int = MAX_HAR_BYTES) -> HarLog:
     """Read and validate a ``.har`` file.
 
-    :raises HarError: the file cannot be read, is not JSON, or is not valid HAR.
+    Only a regular file of at most ``max_bytes`` is read (a FIFO or a device such as
+    ``/dev/zero`` is refused before any byte is read).
+
+    :raises HarError: ``path`` is not a path, the file cannot be read, is not a regular
+        file, is larger than ``max_bytes``, is not JSON, or is not valid HAR.
     """
+    from corsspec.adapters._common import read_regular_file  # noqa: PLC0415 - keeps import light
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise HarError(f"load_har() takes a path (str or os.PathLike), got {path!r}")
+    limit: object = max_bytes
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+        raise HarError(f"max_bytes must be a positive int, got {max_bytes!r}")
     name = os.fspath(path)
+    if not isinstance(name, str):
+        raise HarError(f"load_har() takes a text path, got {name!r}")
     try:
-        data = Path(name).read_bytes()
-    except OSError as exc:
-        raise HarError(f"cannot read the file: {exc}", source=name) from exc
+        data = read_regular_file(name, limit=max_bytes)
+    except cs.AdapterError as exc:
+        message = str(exc).removeprefix(f"{name}: ")
+        raise HarError(f"cannot read the file: {message}", source=name) from (exc.__cause__ or exc)
     return parse_har(data, source=name)
+
+
+def _profiles(browsers: object) -> list[cs.BrowserProfile] | None:
+    """``browsers`` checked: a sequence of :class:`~corsspec.BrowserProfile`, or None."""
+    if browsers is None:
+        return None
+    if isinstance(browsers, (str, bytes)) or not isinstance(browsers, Sequence):
+        raise HarError(f"browsers must be a sequence of BrowserProfile values, got {browsers!r}")
+    for item in browsers:
+        if not isinstance(item, cs.BrowserProfile):
+            raise HarError(
+                f"browsers must hold BrowserProfile values (corsspec.CHROMIUM, "
+                f"corsspec.FIREFOX, ...), got {item!r}"
+            )
+    return list(browsers)
 
 
 def _as_entry(entry: HarEntry | Mapping[str, Any]) -> HarEntry:
@@ -789,27 +826,33 @@ def cross_origin_exchanges(
     actuals = [e for e in candidates if not e.is_preflight]
     paired: dict[int, HarEntry] = {}  # actual index -> preflight
     used: set[int] = set()
+    # Linear pairing: the unpaired actual requests of each (URL, origin, method), in
+    # capture order. Preflights come in capture order too, so an actual request older
+    # than the current preflight can never pair with a later one and is dropped for good.
+    waiting: dict[tuple[str, str | None, str], collections.deque[HarEntry]] = {}
+    for act in actuals:
+        waiting.setdefault((act.cache_url, act.origin, act.method), collections.deque()).append(act)
     for pre in preflights:
         method = (pre.request_header("access-control-request-method") or "").strip()
-        for act in actuals:
-            if (
-                act.index > pre.index
-                and act.index not in paired
-                and act.cache_url == pre.cache_url
-                and act.origin == pre.origin
-                and act.method == method
-            ):
-                paired[act.index] = pre
-                used.add(pre.index)
-                break
+        queue = waiting.get((pre.cache_url, pre.origin, method))
+        while queue and queue[0].index < pre.index:
+            queue.popleft()
+        if queue:
+            act = queue.popleft()
+            paired[act.index] = pre
+            used.add(pre.index)
+    # Earlier preflights per (URL, origin): a prefix of that key's preflights, found by
+    # bisection on their capture indexes.
+    by_key: dict[tuple[str, str | None], list[HarEntry]] = {}
+    for pre in preflights:
+        by_key.setdefault((pre.cache_url, pre.origin), []).append(pre)
+    key_indexes = {key: [p.index for p in group] for key, group in by_key.items()}
     found: list[CorsExchange] = []
     for act in actuals:
         partner = paired.get(act.index)
-        earlier = tuple(
-            p
-            for p in preflights
-            if p.index < act.index and p.cache_url == act.cache_url and p.origin == act.origin
-        )
+        key = (act.cache_url, act.origin)
+        group = by_key.get(key, [])
+        earlier = tuple(group[: bisect.bisect_left(key_indexes.get(key, []), act.index)])
         found.append(
             CorsExchange(
                 actual=act,
@@ -845,8 +888,9 @@ def explain_har(
 
     :raises HarError: the file is not valid HAR, or an entry cannot be rebuilt.
     """
+    chosen = _profiles(browsers)
     log = har if isinstance(har, HarLog) else load_har(har)
-    profiles = list(browsers) if browsers else [log.profile or cs.CHROMIUM]
+    profiles = chosen or [log.profile or cs.CHROMIUM]
     blocks = []
     for exchange in cross_origin_exchanges(log, credentials=credentials):
         for profile in profiles:
