@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+import time
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from types import TracebackType
@@ -183,6 +184,11 @@ class AsgiServer:
         self._lifespan_task: asyncio.Future[None] | None = None
         self._lifespan_queue: asyncio.Queue[Message] | None = None
         self._lifespan_events: asyncio.Queue[Message] | None = None
+
+    @staticmethod
+    def clock() -> float:
+        """Seconds on a monotonic clock (the active audit's time budget reads it)."""
+        return time.monotonic()
 
     def __repr__(self) -> str:
         return f"AsgiServer({self.app!r})"

@@ -246,6 +246,15 @@ class HttpServer:
             (line,) = check_header_lines([("User-Agent", user_agent)], "user_agent")
             self.extra_headers = (line, *self.extra_headers)
 
+    #: A live server: :func:`corsspec.server.audit.active_audit` sends it only safe methods
+    #: and no request bodies unless told otherwise.
+    live = True
+
+    @staticmethod
+    def clock() -> float:
+        """Seconds on a monotonic clock (the active audit's time budget reads it)."""
+        return time.monotonic()
+
     def __repr__(self) -> str:
         base = self.base.serialize() if self.base is not None else None
         return f"HttpServer({base!r}, timeout={self.timeout}, verify={self.verify})"

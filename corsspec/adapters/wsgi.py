@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -107,6 +108,11 @@ class WsgiServer:
         self.raise_app_exceptions = raise_app_exceptions
         #: What apps wrote to ``wsgi.errors`` (tracebacks that frameworks log there).
         self.errors = io.StringIO()
+
+    @staticmethod
+    def clock() -> float:
+        """Seconds on a monotonic clock (the active audit's time budget reads it)."""
+        return time.monotonic()
 
     def __repr__(self) -> str:
         return f"WsgiServer({self.app!r})"

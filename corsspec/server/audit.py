@@ -15,13 +15,25 @@ credentials: high; without: low, unless the server answers ``*`` to everyone, wh
 public resource and reported once as information). It also checks that answers which
 depend on ``Origin`` say so in ``Vary`` (judging what a cache would serve to the other
 origin), that error responses carry CORS headers, and that the legitimate request works.
+
+The active audit is safe to point at a live server: it sends only ``GET``, ``HEAD`` and
+``OPTIONS`` to a live server (one whose adapter says ``live = True``, as
+:class:`corsspec.adapters.http.HttpServer` does) unless the caller passes
+``dangerously_allow_unsafe_methods=True``; it never sends a request body to a live
+server; it follows redirects only to the target's own host unless
+``dangerously_follow_redirects_off_host=True`` (and even then, from a loopback target
+never to a private or link-local address literal); it stops at a request and a time
+budget (:data:`DEFAULT_MAX_REQUESTS`, :data:`DEFAULT_MAX_SECONDS`) with a partial report
+that says so; and the report lists every request it sent or refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 import attrs
@@ -36,8 +48,8 @@ from corsspec.engine.safelist import (
     is_forbidden_request_header,
 )
 from corsspec.engine.sites import is_public_suffix, registrable_domain
-from corsspec.engine.url import parse_origin, parse_url
-from corsspec.errors import CorsspecError
+from corsspec.engine.url import URL, parse_origin, parse_url
+from corsspec.errors import CorsspecError, InvalidRequestError, RequestProblem
 from corsspec.findings import Severity
 from corsspec.server.policy import (
     OriginPattern,
@@ -49,9 +61,13 @@ from corsspec.server.policy import (
 
 __all__ = [
     "ATTACKER_DOMAIN",
+    "DEFAULT_MAX_REQUESTS",
+    "DEFAULT_MAX_SECONDS",
     "FIXES",
+    "SAFE_METHODS",
     "THIRD_PARTY_CODE_HOSTS",
     "AuditReport",
+    "AuditRequest",
     "Evidence",
     "Finding",
     "FindingCode",
@@ -249,10 +265,31 @@ class Finding:
 
 
 @attrs.frozen(kw_only=True)
+class AuditRequest:
+    """One request the active audit sent to the server (or refused to send)."""
+
+    method: str
+    #: The URL, without its fragment.
+    url: str
+    #: The ``Origin`` the request carried (None: none).
+    origin: str | None
+    #: ``"sent"``, or why it was not: ``"off-host-redirect"``, ``"unsafe-method"``.
+    outcome: str
+    #: Whether a request body was dropped before sending (bodies never go to a live server).
+    body_dropped: bool = False
+
+
+@attrs.frozen(kw_only=True)
 class AuditReport:
     """The findings of one audit, most severe first (then by code)."""
 
     findings: tuple[Finding, ...] = ()
+    #: Active audit: every request sent or refused, in order.
+    requests: tuple[AuditRequest, ...] = ()
+    #: False when the audit stopped early (its budget ran out); then ``stopped`` says why
+    #: and the findings cover only what was probed before.
+    complete: bool = True
+    stopped: str | None = None
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
@@ -277,9 +314,10 @@ class AuditReport:
         return tuple(f for f in self.findings if f.severity.rank >= severity.rank)
 
     def __str__(self) -> str:
-        if not self.findings:
-            return "no findings"
-        return "\n".join(str(f) for f in self.findings)
+        lines = [str(f) for f in self.findings] or ["no findings"]
+        if not self.complete:
+            lines.append(f"(partial audit: {self.stopped})")
+        return "\n".join(lines)
 
 
 def _report(findings: Iterable[Finding]) -> AuditReport:
@@ -833,6 +871,105 @@ def _cors_view(response: Response) -> tuple[tuple[str, str], ...]:
     )
 
 
+#: Methods the active audit sends to a live server without an opt-in (RFC 9110 "safe"
+#: methods a scanner may send; OPTIONS is what every preflight is).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: The active audit stops after this many requests (default of ``max_requests``). One
+#: audit of the default shape under the three engines sends about 150.
+DEFAULT_MAX_REQUESTS = 500
+
+#: The active audit stops starting requests after this many seconds (default of
+#: ``max_seconds``), measured with the ``clock`` it is given or the server's own.
+DEFAULT_MAX_SECONDS = 60.0
+
+
+class _AuditStoppedError(Exception):
+    """The budget ran out: the audit ends with a partial report."""
+
+
+class _RefusedError(Exception):
+    """One request the audit will not send (the probe that needed it is skipped)."""
+
+
+def _private_address(host: str) -> bool:
+    """A private, link-local or otherwise non-global IP literal that is not loopback."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False  # a name: its address is unknown until it is resolved
+    return not address.is_loopback and (
+        address.is_private or address.is_link_local or address.is_reserved
+    )
+
+
+class _Guard:
+    """Wraps the audited server: budget, safe methods, no bodies, redirects on the host."""
+
+    def __init__(
+        self,
+        server: ServerLike | Exchange,
+        target_host: str,
+        *,
+        max_requests: int,
+        max_seconds: float,
+        clock: Callable[[], float] | None,
+        allow_unsafe: bool,
+        off_host: bool,
+    ) -> None:
+        respond = getattr(server, "respond", None)
+        self.respond_to: Callable[[Request], Response] = (
+            respond if callable(respond) else server  # type: ignore[assignment]
+        )
+        self.live = getattr(server, "live", False) is True
+        self.target_host = target_host
+        self.max_requests = max_requests
+        self.max_seconds = max_seconds
+        self.clock = clock
+        self.started = clock() if clock is not None else 0.0
+        self.allow_unsafe = allow_unsafe
+        self.off_host = off_host
+        self.requests: list[AuditRequest] = []
+        self.stopped: str | None = None
+
+    def _record(self, request: Request, outcome: str, *, body_dropped: bool = False) -> None:
+        self.requests.append(
+            AuditRequest(
+                method=request.method,
+                url=request.url.serialize(exclude_fragment=True),
+                origin=next((v for n, v in request.headers if n.lower() == "origin"), None),
+                outcome=outcome,
+                body_dropped=body_dropped,
+            )
+        )
+
+    def respond(self, request: Request) -> Response:
+        sent = sum(1 for r in self.requests if r.outcome == "sent")
+        if sent >= self.max_requests:
+            self.stopped = f"the request budget ({self.max_requests} requests) ran out"
+            raise _AuditStoppedError
+        if self.clock is not None and self.clock() - self.started >= self.max_seconds:
+            self.stopped = f"the time budget ({self.max_seconds} s) ran out"
+            raise _AuditStoppedError
+        host = request.url.host
+        # Another host is a redirect (evaluate follows them itself): the scanned server
+        # must not choose where corsspec connects.
+        if host != self.target_host and (
+            not self.off_host or (is_loopback_host(self.target_host) and _private_address(host))
+        ):
+            self._record(request, "off-host-redirect")
+            raise _RefusedError
+        if self.live and request.method not in SAFE_METHODS and not self.allow_unsafe:
+            self._record(request, "unsafe-method")
+            raise _RefusedError
+        dropped = False
+        if self.live and request.body is not None:
+            request = attrs.evolve(request, body=None)
+            dropped = True
+        self._record(request, "sent", body_dropped=dropped)
+        return self.respond_to(request)
+
+
 def active_audit(
     server: ServerLike | Exchange,
     *,
@@ -845,6 +982,11 @@ def active_audit(
     legit_credentials: bool | None = None,
     trusted_origins: Iterable[str] = (),
     error_urls: Iterable[str] | None = None,
+    max_requests: int = DEFAULT_MAX_REQUESTS,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    clock: Callable[[], float] | None = None,
+    dangerously_allow_unsafe_methods: bool = False,
+    dangerously_follow_redirects_off_host: bool = False,
 ) -> AuditReport:
     """Probe ``server`` like a scanner and judge every answer with :func:`evaluate`.
 
@@ -854,6 +996,18 @@ def active_audit(
     ``trusted_origins`` are origins the owner means to allow (never reported as probes).
     ``error_urls`` are URLs that answer an error (default: a path that does not exist
     under ``target_url``); their answers should still carry CORS headers.
+
+    Safety: the audit stops after ``max_requests`` requests or ``max_seconds`` seconds
+    (checked before each request, on ``clock`` or else the server's own ``clock``, if
+    any; an in-process server without one is bounded by requests) and returns a partial
+    report (``complete=False``, ``stopped`` says why). A live server (``server.live``)
+    gets only GET/HEAD/OPTIONS unless ``dangerously_allow_unsafe_methods``, and never a
+    request body. Redirects are followed only on the target's host unless
+    ``dangerously_follow_redirects_off_host`` (from a loopback target, never to a
+    private or link-local address literal). ``report.requests`` lists every request.
+
+    :raises InvalidRequestError: ``method`` is not safe for a live server without the
+        opt-in, or a budget is not a positive number.
     """
     url = parse_url(target_url)
     legit = parse_origin(legit_origin).serialize()
@@ -861,6 +1015,85 @@ def active_audit(
     header_pairs = tuple(headers)
     findings: list[Finding] = []
     seen_responses: list[tuple[Evaluation, Request, Response]] = []
+    limit: object = max_requests
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+        raise InvalidRequestError(
+            "max_requests", max_requests, RequestProblem.BAD_ENUM_VALUE, "a positive int"
+        )
+    seconds: object = max_seconds
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not seconds > 0
+        or seconds == float("inf")
+    ):
+        raise InvalidRequestError(
+            "max_seconds", max_seconds, RequestProblem.BAD_ENUM_VALUE, "a finite number > 0"
+        )
+    server_clock = getattr(server, "clock", None)
+    guard = _Guard(
+        server,
+        url.host,
+        max_requests=max_requests,
+        max_seconds=float(max_seconds),
+        clock=clock if clock is not None else (server_clock if callable(server_clock) else None),
+        allow_unsafe=dangerously_allow_unsafe_methods,
+        off_host=dangerously_follow_redirects_off_host,
+    )
+    if guard.live and not dangerously_allow_unsafe_methods and method.upper() not in SAFE_METHODS:
+        raise InvalidRequestError(
+            "method",
+            method,
+            RequestProblem.BAD_ENUM_VALUE,
+            "the active audit sends only GET, HEAD or OPTIONS to a live server; pass "
+            "dangerously_allow_unsafe_methods=True to send other methods for real",
+        )
+    with contextlib.suppress(_AuditStoppedError):
+        _run_active(
+            guard,
+            url=url,
+            target_url=target_url,
+            legit=legit,
+            trusted=trusted,
+            browsers=browsers,
+            method=method,
+            header_pairs=header_pairs,
+            body=body,
+            legit_credentials=legit_credentials,
+            error_urls=error_urls,
+            findings=findings,
+            seen_responses=seen_responses,
+        )
+    findings.extend(_passive_findings(seen_responses))
+    report = _report(_merge_browsers(findings))
+    return attrs.evolve(
+        report,
+        requests=tuple(guard.requests),
+        complete=guard.stopped is None,
+        stopped=guard.stopped,
+    )
+
+
+def _run_active(
+    server: _Guard,
+    *,
+    url: URL,
+    target_url: str,
+    legit: str,
+    trusted: set[str],
+    browsers: Sequence[BrowserProfile],
+    method: str,
+    header_pairs: HeaderPairs,
+    body: Body | None,
+    legit_credentials: bool | None,
+    error_urls: Iterable[str] | None,
+    findings: list[Finding],
+    seen_responses: list[tuple[Evaluation, Request, Response]],
+) -> None:
+    """Steps 1-4 of the active audit; findings go to ``findings`` as they are known.
+
+    :raises _AuditStoppedError: the budget ran out (what was found so far stays).
+    """
 
     def make(origin: str, credentialed: bool, target: str = target_url) -> Request:
         return Request(
@@ -872,8 +1105,11 @@ def active_audit(
             credentials="include" if credentialed else "omit",
         )
 
-    def run(request: Request, browser: BrowserProfile) -> Evaluation:
-        ev = evaluate(request, server, browser=browser)
+    def run(request: Request, browser: BrowserProfile) -> Evaluation | None:
+        try:
+            ev = evaluate(request, server, browser=browser)
+        except _RefusedError:
+            return None  # listed in the report's requests; nothing to judge
         for sent, response in zip(ev.sent, ev.responses, strict=True):
             seen_responses.append((ev, sent, response))
         return ev
@@ -882,7 +1118,9 @@ def active_audit(
     modes = (True, False) if legit_credentials is None else (legit_credentials,)
     legit_works: set[str] = set()
     for browser in browsers:
-        evs = [run(make(legit, mode), browser) for mode in modes]
+        evs = [ev for mode in modes if (ev := run(make(legit, mode), browser)) is not None]
+        if not evs:
+            continue
         if any(ev.allowed for ev in evs):
             legit_works.add(browser.name)
         else:
@@ -899,24 +1137,28 @@ def active_audit(
                 )
             )
 
-    # 2. The probes.
+    # 2. The probes (when the budget runs out here, what they found is still reported).
     hits = _Hits()
     wildcard: Evaluation | None = None
-    for probe in probe_origins(legit):
-        if probe.origin in trusted:
-            continue
-        for browser in browsers:
-            ev = run(make(probe.origin, True), browser)
-            if ev.allowed:
-                hits.add(probe.kind, True, probe.origin, ev)
+    stopped = False
+    try:
+        for probe in probe_origins(legit):
+            if probe.origin in trusted:
                 continue
-            ev = run(make(probe.origin, False), browser)
-            if not ev.allowed:
-                continue
-            if _acao(ev) == "*":
-                wildcard = wildcard or ev
-            else:
-                hits.add(probe.kind, False, probe.origin, ev)
+            for browser in browsers:
+                ev = run(make(probe.origin, True), browser)
+                if ev is not None and ev.allowed:
+                    hits.add(probe.kind, True, probe.origin, ev)
+                    continue
+                ev = run(make(probe.origin, False), browser)
+                if ev is None or not ev.allowed:
+                    continue
+                if _acao(ev) == "*":
+                    wildcard = wildcard or ev
+                else:
+                    hits.add(probe.kind, False, probe.origin, ev)
+    except _AuditStoppedError:
+        stopped = True
     reflected = {c for (k, c) in hits.origins if k is ProbeKind.REFLECTED}
     for (kind, credentialed), origins in sorted(
         hits.origins.items(), key=lambda item: (item[0][0].value, not item[0][1])
@@ -948,6 +1190,8 @@ def active_audit(
                 evidence=Evidence.from_evaluation(wildcard),
             )
         )
+    if stopped:
+        raise _AuditStoppedError
 
     # 3. Vary: would a cache serve one origin's answer to another?
     findings.extend(_vary_findings(server, make, legit, target_url, browsers))
@@ -960,7 +1204,9 @@ def active_audit(
         for browser in browsers:
             if browser.name not in legit_works:
                 continue
-            evs = [run(make(legit, mode, error_url), browser) for mode in modes]
+            evs = [ev for mode in modes if (ev := run(make(legit, mode, error_url), browser))]
+            if not evs:
+                continue
             ev = evs[-1]
             status = ev.responses[-1].status if ev.responses else None
             if any(e.allowed for e in evs) or status is None or status < 400:
@@ -976,7 +1222,12 @@ def active_audit(
                 )
             )
 
-    # 5. Passive checks on every answer seen.
+
+def _passive_findings(
+    seen_responses: Sequence[tuple[Evaluation, Request, Response]],
+) -> list[Finding]:
+    """5. Passive checks on every answer seen."""
+    findings: list[Finding] = []
     for ev, sent, response in seen_responses:
         values = response.index.get("access-control-allow-origin")
         if not values:
@@ -1003,7 +1254,7 @@ def active_audit(
                     evidence=Evidence.from_evaluation(ev),
                 )
             )
-    return _report(_merge_browsers(findings))
+    return findings
 
 
 def _merge_browsers(findings: list[Finding]) -> list[Finding]:
@@ -1037,7 +1288,10 @@ def _vary_findings(
         for name, origin in (("legit", legit), ("attacker", attacker)):
             for credentialed in (True, False):
                 request = _simple(make(origin, credentialed))
-                ev = evaluate(request, server, browser=browser)
+                try:
+                    ev = evaluate(request, server, browser=browser)
+                except _RefusedError:
+                    continue
                 answers[f"{name}-{credentialed}"] = (
                     request,
                     ev.responses[-1] if ev.responses else None,
