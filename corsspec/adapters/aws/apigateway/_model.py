@@ -490,31 +490,104 @@ def path_score(template: str, path: str) -> tuple[int, ...] | None:
     return tuple(score)
 
 
+class _Node:
+    """One segment position of the route index: children by segment kind, and the routes
+    whose template ends here (each with its position in ``api.routes``)."""
+
+    __slots__ = ("ends", "greedy", "literal", "param")
+
+    def __init__(self) -> None:
+        self.literal: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        self.greedy: list[tuple[int, Route]] = []
+        self.ends: list[tuple[int, Route]] = []
+
+
+def _build_index(api: GatewayApi) -> tuple[_Node, Route | None]:
+    root = _Node()
+    default: Route | None = None
+    for order, route in enumerate(api.routes):
+        if route.path == "$default":
+            default = route
+            continue
+        node = root
+        parts = _segments(route.path)
+        for index, part in enumerate(parts):
+            if part.startswith("{") and part.endswith("+}"):
+                if index == len(parts) - 1:
+                    node.greedy.append((order, route))
+                # A greedy segment that is not the last one never matches (path_score).
+                break
+            if part.startswith("{") and part.endswith("}"):
+                if node.param is None:
+                    node.param = _Node()
+                node = node.param
+            else:
+                node = node.literal.setdefault(part, _Node())
+        else:
+            node.ends.append((order, route))
+    return root, default
+
+
+#: Route indexes by API (identity-checked), so a report's thousands of lookups each cost
+#: the depth of the path, not the number of routes.
+_INDEXES: dict[int, tuple[GatewayApi, _Node, Route | None]] = {}
+_MAX_INDEXES = 64
+
+
+def _index(api: GatewayApi) -> tuple[_Node, Route | None]:
+    cached = _INDEXES.get(id(api))
+    if cached is not None and cached[0] is api:
+        return cached[1], cached[2]
+    root, default = _build_index(api)
+    if len(_INDEXES) >= _MAX_INDEXES:
+        _INDEXES.clear()
+    _INDEXES[id(api)] = (api, root, default)
+    return root, default
+
+
+def _candidates(root: _Node, path: str) -> list[Route]:
+    """Every route whose template matches ``path``, best :func:`path_score` first
+    (ties in the API's route order)."""
+    got = _segments(path)
+    found: list[tuple[tuple[int, ...], int, Route]] = []
+    stack: list[tuple[_Node, int, tuple[int, ...]]] = [(root, 0, ())]
+    while stack:
+        node, index, score = stack.pop()
+        if index < len(got):
+            found.extend(((*score, 0), order, route) for order, route in node.greedy)
+            child = node.literal.get(got[index])
+            if child is not None:
+                stack.append((child, index + 1, (*score, 2)))
+            if node.param is not None:
+                stack.append((node.param, index + 1, (*score, 1)))
+        else:
+            found.extend((score, order, route) for order, route in node.ends)
+    # Best score first; equal scores keep the route order (both sorts are stable).
+    found.sort(key=lambda item: item[1])
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [route for _, _, route in found]
+
+
 def match_route(api: GatewayApi, path: str, method: str) -> tuple[Route, Method | None] | None:
     """Route a request path (stage already removed) the way the gateway does.
 
     REST APIs pick the most specific *resource* first; a resource without the method
     (and without ANY) yields ``(route, None)``. HTTP APIs pick among routes that have
-    the method (or ANY), most specific path first, then ``$default``.
+    the method (or ANY), most specific path first, then ``$default``. The routes are
+    indexed once per API (a tree of path segments), so a lookup costs the depth of the
+    path and the number of matching routes, never the number of routes.
     """
-    candidates: list[tuple[tuple[int, ...], Route]] = []
-    default: Route | None = None
-    for route in api.routes:
-        if route.path == "$default":
-            default = route
-            continue
-        score = path_score(route.path, path)
-        if score is not None:
-            candidates.append((score, route))
-    candidates.sort(key=lambda item: item[0], reverse=True)
+    root, default = _index(api)
+    candidates = _candidates(root, path)
     if api.kind is ApiKind.REST:
         if not candidates:
             return None
-        best = candidates[0][1]
+        best = candidates[0]
         return best, best.method(method)
     upper = method.upper()
     for exact in (True, False):
-        for _, route in candidates:
+        for route in candidates:
             found = route.exact(upper) if exact else route.exact("ANY")
             if found is not None:
                 return route, found
