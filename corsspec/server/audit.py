@@ -56,6 +56,7 @@ from corsspec.server.policy import (
     OriginRegex,
     Policy,
     VaryMode,
+    is_app_origin,
     is_loopback_host,
 )
 
@@ -630,7 +631,11 @@ def static_audit(
     # Regexes: probe with look-alikes; fall back on reading the pattern.
     regex_matchers = [(r, r.compile()) for r in policy.allow_origin_regexes]
     samples = list(legit_origins)
-    samples += [o for o in policy.allow_origins if o not in ("*", "null") and "*" not in o]
+    samples += [
+        o
+        for o in policy.allow_origins
+        if o not in ("*", "null") and "*" not in o and not is_app_origin(o)
+    ]
     for regex, _ in regex_matchers:
         samples += _regex_samples(regex)
     structural = Policy(

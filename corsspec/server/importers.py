@@ -35,6 +35,9 @@ from corsspec.server.policy import (
     PolicyProblem,
     ProblemCode,
     VaryMode,
+    is_app_origin,
+    parse_app_origin,
+    parse_origin_pattern,
 )
 
 __all__ = [
@@ -96,11 +99,20 @@ def _tolerant(**fields: Any) -> Policy:
 
 
 def _canonical_origin(value: str) -> str | None:
-    """``value`` if it is exactly how a browser serializes some origin, else None."""
+    """``value`` if it is exactly how a browser serializes some origin, else None.
+
+    Extension and WebView origins (``chrome-extension://<id>``, ``capacitor://localhost``)
+    count when well-formed; hosts the URL Standard rejects (an IPv6 zone, an invalid
+    Punycode label) never arrive from a browser.
+    """
     if value == "null":
         return value
     try:
+        if is_app_origin(value):
+            return parse_app_origin(value)
         parsed = parse_origin(value)
+        if "*" not in value:
+            parse_origin_pattern(value)
     except InvalidOriginError:
         return None
     serialized = parsed.serialize()
@@ -233,6 +245,8 @@ def from_starlette(
         expose_headers=expose,
         max_age=age,
         allow_private_network=bool(allow_private_network),
+        # A request without Origin passes through untouched, even with `*`.
+        always_send_static=False,
     )
 
 
@@ -433,6 +447,8 @@ def from_flask_cors(
         preflight_passthrough=True,
         reflect_any_origin=any_origin and not send_wildcard,
         vary=vary,
+        # flask-cors matches each request's Origin; a single origin is not sent to others.
+        always_send_static=False,
     )
 
 
@@ -530,4 +546,6 @@ def from_django_cors_headers(settings: Mapping[str, object], *, path: str = "/")
             _django_setting(settings, "CORS_ALLOW_PRIVATE_NETWORK", None, False)
         ),
         static_lists=True,
+        # No Origin, no CORS headers (only Vary).
+        always_send_static=False,
     )

@@ -65,17 +65,23 @@ from corsspec.errors import (
 )
 
 __all__ = [
+    "APP_ORIGIN_SCHEMES",
     "MAX_MAX_AGE",
     "PUBLIC_SUFFIXES",
     "OriginPattern",
     "OriginRegex",
     "Policy",
+    "PolicyAnswer",
     "PolicyProblem",
     "PolicyServer",
     "ProblemCode",
+    "Refusal",
+    "RefusalCode",
     "VaryMode",
+    "is_app_origin",
     "is_loopback_host",
     "is_public_suffix",
+    "parse_app_origin",
     "parse_origin_pattern",
     "validate",
 ]
@@ -94,8 +100,13 @@ def is_loopback_host(host: str) -> bool:
     """Secure Contexts: a loopback host (``localhost``, 127.0.0.0/8, ``[::1]``).
 
     Such origins are "potentially trustworthy" even over ``http``, so they are not
-    insecure origins for the credentials rule.
+    insecure origins for the credentials rule. Secure Contexts, "Is origin potentially
+    trustworthy?" (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy):
+    "origin's host is "localhost" or "localhost."" and "origin's host ends with
+    ".localhost" or ".localhost."" count as well as 127.0.0.0/8 and ::1/128.
     """
+    if host.endswith("."):
+        host = host[:-1]
     if host == "localhost" or host.endswith(".localhost") or host == "[::1]":
         return True
     parts = host.split(".")
@@ -127,6 +138,8 @@ class ProblemCode(enum.Enum):
     FORBIDDEN_HEADER_NAME = "forbidden-header-name"
     INVALID_EXPOSED_HEADER = "invalid-exposed-header"
     FORBIDDEN_EXPOSED_HEADER = "forbidden-exposed-header"
+    EXPOSE_WILDCARD_WITH_CREDENTIALS = "expose-wildcard-with-credentials"
+    PREFLIGHT_WILDCARDS_WITH_CREDENTIALS = "preflight-wildcards-with-credentials"
     MAX_AGE_OUT_OF_RANGE = "max-age-out-of-range"
     PRIVATE_NETWORK_ANY_ORIGIN = "private-network-any-origin"
     UNSUPPORTED_OPTION = "unsupported-option"
@@ -173,6 +186,16 @@ _MESSAGES: dict[ProblemCode, str] = {
     ProblemCode.FORBIDDEN_EXPOSED_HEADER: (
         "Set-Cookie is never exposed to script (or set dangerously_allow_forbidden_names)"
     ),
+    ProblemCode.EXPOSE_WILDCARD_WITH_CREDENTIALS: (
+        "with credentials, Access-Control-Expose-Headers: * is the literal name '*' and "
+        "exposes nothing to credentialed requests; list the names (or set "
+        "dangerously_allow_expose_wildcard_with_credentials if uncredentialed clients "
+        "rely on it)"
+    ),
+    ProblemCode.PREFLIGHT_WILDCARDS_WITH_CREDENTIALS: (
+        "a literal '*' in a preflight answer is no wildcard for requests with credentials; "
+        "preflight_wildcards needs allow_credentials=False"
+    ),
     ProblemCode.MAX_AGE_OUT_OF_RANGE: (
         f"max_age is 0-{MAX_MAX_AGE} seconds, or None to send no Access-Control-Max-Age "
         "(or set dangerously_allow_max_age_out_of_range)"
@@ -194,6 +217,9 @@ RELAXED_BY: dict[ProblemCode, str] = {
     ProblemCode.FORBIDDEN_METHOD: "dangerously_allow_forbidden_names",
     ProblemCode.FORBIDDEN_HEADER_NAME: "dangerously_allow_forbidden_names",
     ProblemCode.FORBIDDEN_EXPOSED_HEADER: "dangerously_allow_forbidden_names",
+    ProblemCode.EXPOSE_WILDCARD_WITH_CREDENTIALS: (
+        "dangerously_allow_expose_wildcard_with_credentials"
+    ),
     ProblemCode.MAX_AGE_OUT_OF_RANGE: "dangerously_allow_max_age_out_of_range",
     ProblemCode.PRIVATE_NETWORK_ANY_ORIGIN: "dangerously_allow_private_network_from_any_origin",
 }
@@ -214,6 +240,53 @@ class PolicyProblem:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.value!r} ({self.code.value}: {self.message})"
+
+
+# ---------------------------------------------------------------------------------------
+# Refusals: why the policy did not allow a request (debug mode)
+# ---------------------------------------------------------------------------------------
+
+
+class RefusalCode(enum.Enum):
+    """Which step of the policy refused a request (a closed set, in the order checked)."""
+
+    #: The ``Origin`` value is not allowed (preflight or not).
+    ORIGIN_NOT_ALLOWED = "origin-not-allowed"
+    #: ``Access-Control-Request-Method`` names a method the policy does not allow.
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    #: ``Access-Control-Request-Headers`` names a header the policy does not allow.
+    HEADER_NOT_ALLOWED = "header-not-allowed"
+    #: ``Access-Control-Request-Private-Network`` is present and not granted.
+    PRIVATE_NETWORK_NOT_ALLOWED = "private-network-not-allowed"
+
+
+@attrs.frozen(kw_only=True)
+class Refusal:
+    """Why the policy refused a request: the step, and the value it refused as received.
+
+    For an operator's eyes (logs, tests): :meth:`Policy.answer` returns it beside the
+    response and never puts it on the wire.
+    """
+
+    code: RefusalCode
+    #: Whether the refused request was a CORS-preflight request.
+    preflight: bool
+    #: The refused ``Origin``, method, header name or ``-Private-Network`` value.
+    value: str
+
+    def __str__(self) -> str:
+        kind = "preflight" if self.preflight else "request"
+        return f"{kind} refused: {self.code.value} ({self.value!r})"
+
+
+@attrs.frozen(kw_only=True)
+class PolicyAnswer:
+    """A policy's answer to one request, with the reason when it refuses."""
+
+    response: Response
+    #: None when the policy allows the request, or when there is nothing to refuse (no
+    #: ``Origin``: not a CORS request).
+    refusal: Refusal | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -255,16 +328,124 @@ class OriginPattern:
         return host == self.host
 
 
+#: Schemes whose origins browsers send from extension pages and app WebViews, with the
+#: host each one takes. These are not URL Standard special schemes, so ``parse_origin``
+#: has no tuple origin for them; the policy accepts them as exact origins only, matched
+#: byte for byte against the ``Origin`` header (no patterns, no port, no path).
+#:
+#: * ``chrome-extension``: Chromium extension ids are 32 letters ``a``-``p`` (the
+#:   SHA-256 of the extension key, one letter per nibble), always lower case.
+#: * ``moz-extension``: Firefox sends the per-installation internal UUID, lower case.
+#: * ``safari-web-extension``: Safari sends a per-installation UUID; corsspec does not
+#:   know which case it uses, so either is accepted and matched as written.
+#: * ``capacitor``, ``ionic``, ``tauri``: WebView hosts that serve the app under a custom
+#:   scheme (``capacitor://localhost``, ``ionic://localhost``, ``tauri://localhost`` by
+#:   default; Capacitor and Ionic let the app pick another host name).
+APP_ORIGIN_SCHEMES: dict[str, str] = {
+    "chrome-extension": "32 letters a-p (the extension id)",
+    "moz-extension": "a lower-case UUID (the installation's internal UUID)",
+    "safari-web-extension": "a UUID",
+    "capacitor": "a lower-case host name, no port",
+    "ionic": "a lower-case host name, no port",
+    "tauri": "localhost",
+}
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_APP_HOSTS: dict[str, re.Pattern[str]] = {
+    "chrome-extension": re.compile(r"[a-p]{32}"),
+    "moz-extension": re.compile(_UUID),
+    "safari-web-extension": re.compile(_UUID, re.IGNORECASE),
+    "capacitor": re.compile(rf"{_LABEL}(?:\.{_LABEL})*"),
+    "ionic": re.compile(rf"{_LABEL}(?:\.{_LABEL})*"),
+    "tauri": re.compile("localhost"),
+}
+
+
+def parse_app_origin(value: str) -> str:
+    """Check an exact origin of one of :data:`APP_ORIGIN_SCHEMES` (``scheme://host``).
+
+    The value is returned unchanged: browsers send these origins as they are, and the
+    policy compares them byte for byte.
+
+    :raises InvalidOriginError: the scheme is not one of them, or the host is malformed
+        for it (a wrong extension id, a port, a path, a ``*``).
+    """
+    scheme, sep, host = value.partition("://")
+    pattern = _APP_HOSTS.get(scheme)
+    if not sep or pattern is None:
+        raise InvalidOriginError(
+            value, OriginProblem.BAD_SCHEME, f"not one of {', '.join(APP_ORIGIN_SCHEMES)}"
+        )
+    if "*" in host:
+        raise InvalidOriginError(
+            value, OriginProblem.BAD_HOST, f"{scheme}: origins are exact (no '*' patterns)"
+        )
+    if pattern.fullmatch(host) is None:
+        if "/" in host:
+            problem = OriginProblem.HAS_PATH
+        elif ":" in host:
+            problem = OriginProblem.BAD_PORT
+        else:
+            problem = OriginProblem.BAD_HOST
+        raise InvalidOriginError(
+            value, problem, f"a {scheme}: origin's host is {APP_ORIGIN_SCHEMES[scheme]}"
+        )
+    return value
+
+
+def is_app_origin(value: str) -> bool:
+    """Whether ``value`` starts with a scheme of :data:`APP_ORIGIN_SCHEMES` (``scheme://``)."""
+    scheme, sep, _ = value.partition("://")
+    return bool(sep) and scheme in _APP_HOSTS
+
+
+def _check_url_host(value: str, rest: str) -> None:
+    """Host checks the URL Standard makes and ``parse_origin`` does not (yet).
+
+    * An IPv6 address with a zone identifier (``[fe80::1%25eth2]``): the URL Standard's
+      IPv6 parser (https://url.spec.whatwg.org/#concept-ipv6-parser) fails on ``%``,
+      so no browser sends such an origin; ``ipaddress`` would accept and drop the zone.
+    * A Punycode label (``xn--``) that does not decode: "domain to ASCII"
+      (https://url.spec.whatwg.org/#concept-domain-to-ascii) runs UTS #46 ToASCII, which
+      records an error when "the label starts with xn--" and the rest is not valid
+      Punycode, or decodes to nothing or to ASCII only (UTS #46 section 4.1, step 4).
+
+    :raises InvalidOriginError: naming the value.
+    """
+    host = rest.rpartition("@")[2]
+    if host.startswith("["):
+        if "%" in host.partition("]")[0]:
+            raise InvalidOriginError(
+                value, OriginProblem.BAD_HOST, "an IPv6 zone identifier is not part of a URL"
+            )
+        return
+    for label in host.partition(":")[0].lower().split("."):
+        if not label.startswith("xn--"):
+            continue
+        encoded = label[4:]
+        try:
+            decoded = encoded.encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            decoded = ""
+        if not decoded or decoded.isascii():
+            raise InvalidOriginError(
+                value, OriginProblem.BAD_HOST, f"{label!r} is not a valid Punycode label"
+            )
+
+
 def parse_origin_pattern(value: str) -> OriginPattern:
     """Parse ``scheme://[*.]host[:port|:*]`` into an :class:`OriginPattern`.
 
     Without a ``*`` the value must be a serialized origin (it is canonicalised: lower-case
     host, default port elided). ``*.`` needs a domain (not an IP address) and matches its
-    subdomains only; ``:*`` matches every port, the default one included.
+    subdomains only; ``:*`` matches every port, the default one included. Hosts the URL
+    Standard rejects are refused (an IPv6 zone identifier, an invalid Punycode label).
 
     :raises InvalidOriginError: the text is neither an origin nor a pattern.
     """
     scheme, sep, rest = value.partition("://")
+    if sep:
+        _check_url_host(value, rest.partition("/")[0])
     subdomains = rest.startswith("*.")
     if subdomains:
         rest = rest[2:]
@@ -393,12 +574,15 @@ _BOOL_FIELDS = (
     "preflight_passthrough",
     "reflect_any_origin",
     "static_lists",
+    "always_send_static",
+    "preflight_wildcards",
     "dangerously_allow_any_origin_with_credentials",
     "dangerously_allow_null_origin",
     "dangerously_allow_insecure_origins",
     "dangerously_allow_public_suffix_wildcards",
     "dangerously_allow_prefix_regexes",
     "dangerously_allow_forbidden_names",
+    "dangerously_allow_expose_wildcard_with_credentials",
     "dangerously_allow_max_age_out_of_range",
     "dangerously_allow_private_network_from_any_origin",
 )
@@ -450,6 +634,16 @@ def _check(policy: Policy) -> list[PolicyProblem]:
             out.add("allow_origins", item, ProblemCode.NULL_ORIGIN)
             continue
         pattern = "*" in item
+        if is_app_origin(item):
+            # Extension and WebView origins: exact only. Their documents come from the
+            # browser's extension store or the app bundle, never from the network, so the
+            # insecure-origin rule (a network attacker) does not apply.
+            try:
+                parse_app_origin(item)
+            except InvalidOriginError:
+                code = ProblemCode.INVALID_ORIGIN_PATTERN if pattern else ProblemCode.INVALID_ORIGIN
+                out.add("allow_origins", item, code)
+            continue
         try:
             parsed = parse_origin_pattern(item)
         except InvalidOriginError:
@@ -462,7 +656,13 @@ def _check(policy: Policy) -> list[PolicyProblem]:
             and not is_loopback_host(parsed.host)
         ):
             out.add("allow_origins", item, ProblemCode.INSECURE_ORIGIN_WITH_CREDENTIALS)
-        if parsed.subdomains and is_public_suffix(parsed.host):
+        # `*.localhost` (and `*.localhost.`) is no registrable suffix: every name under it
+        # is the loopback interface (Secure Contexts; "let localhost be localhost").
+        if (
+            parsed.subdomains
+            and is_public_suffix(parsed.host)
+            and not is_loopback_host(parsed.host)
+        ):
             out.add("allow_origins", item, ProblemCode.PUBLIC_SUFFIX_WILDCARD)
 
     # allow_origin_regexes.
@@ -510,7 +710,10 @@ def _check(policy: Policy) -> list[PolicyProblem]:
         if not isinstance(item, str):
             out.add("expose_headers", item, ProblemCode.INVALID_TYPE)
         elif item == "*":
-            continue
+            # Fetch, Access-Control-Expose-Headers: "* ... counts as a wildcard for
+            # requests without credentials"; with credentials it is the name "*".
+            if credentials:
+                out.add("expose_headers", item, ProblemCode.EXPOSE_WILDCARD_WITH_CREDENTIALS)
         elif not is_token(item):
             out.add("expose_headers", item, ProblemCode.INVALID_EXPOSED_HEADER)
         elif byte_lowercase(item) in FORBIDDEN_RESPONSE_HEADER_NAMES:
@@ -536,6 +739,8 @@ def _check(policy: Policy) -> list[PolicyProblem]:
             continue
         if type(getattr(policy, name)) is not bool:
             out.add(name, getattr(policy, name), ProblemCode.INVALID_TYPE)
+    if policy.preflight_wildcards is True and credentials:
+        out.add("preflight_wildcards", True, ProblemCode.PREFLIGHT_WILDCARDS_WITH_CREDENTIALS)
     if not isinstance(policy.vary, VaryMode):
         out.add("vary", policy.vary, ProblemCode.INVALID_TYPE)
     return out.problems
@@ -560,7 +765,7 @@ def validate(config: Policy | Mapping[str, object]) -> tuple[PolicyProblem, ...]
 
 
 def _normal_origin(item: str) -> str:
-    if item in ("*", "null"):
+    if item in ("*", "null") or is_app_origin(item):
         return item
     return parse_origin_pattern(item).serialize()
 
@@ -626,6 +831,20 @@ class Policy:
     static_lists: bool = False
     #: When ``Vary`` is added to answers that depend on the request.
     vary: VaryMode = attrs.field(default=VaryMode.ALWAYS, converter=_vary)
+    #: When the answer does not depend on ``Origin`` (``*``, or a single exact origin and
+    #: no pattern or regex), send it on every non-preflight response, with or without an
+    #: ``Origin``, and without ``Vary: Origin`` (Fetch, "CORS protocol and HTTP caches").
+    #: False models servers that add CORS headers only when a request has an ``Origin``
+    #: (starlette, django-cors-headers): a shared cache can then store the answer
+    #: without them and serve it to a later cross-origin request.
+    always_send_static: bool = True
+    #: Without credentials: answer allowed preflights with a literal ``*`` in
+    #: ``Access-Control-Allow-Methods`` / ``-Headers`` where the policy allows ``*``,
+    #: instead of echoing the requested method and names, so that the browser's
+    #: preflight cache covers later methods and headers too. ``*`` does not cover
+    #: ``Authorization`` (a CORS non-wildcard request-header name), so it is listed
+    #: beside ``*``. The verdicts are the same either way.
+    preflight_wildcards: bool = False
 
     dangerously_allow_any_origin_with_credentials: bool = False
     dangerously_allow_null_origin: bool = False
@@ -633,6 +852,7 @@ class Policy:
     dangerously_allow_public_suffix_wildcards: bool = False
     dangerously_allow_prefix_regexes: bool = False
     dangerously_allow_forbidden_names: bool = False
+    dangerously_allow_expose_wildcard_with_credentials: bool = False
     dangerously_allow_max_age_out_of_range: bool = False
     dangerously_allow_private_network_from_any_origin: bool = False
 
@@ -679,7 +899,11 @@ class Policy:
     @functools.cached_property
     def origin_patterns(self) -> tuple[OriginPattern, ...]:
         """The ``allow_origins`` entries as patterns (exact origins included), parsed."""
-        return tuple(parse_origin_pattern(o) for o in self.allow_origins if o not in ("*", "null"))
+        return tuple(
+            parse_origin_pattern(o)
+            for o in self.allow_origins
+            if o not in ("*", "null") and not is_app_origin(o)
+        )
 
     def allowed_origin_value(self, origin: str) -> str | None:
         """The ``Access-Control-Allow-Origin`` value the policy sends to ``origin`` (the
@@ -693,15 +917,31 @@ class Policy:
 
     # -- serving -----------------------------------------------------------------------
 
-    def respond(self, request: Request) -> Response:
+    def respond(self, request: Request, *, debug: bool = False) -> Response:
         """What a correct server with this policy answers (a 200 application behind it).
 
         Preflights (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
         get 204 and the allowing headers, or 403 with no CORS headers; other requests
         get 200, plus ``Access-Control-Allow-Origin`` (and the rest) when the origin is
-        allowed.
+        allowed, or always when that answer does not depend on the origin
+        (``always_send_static``).
+
+        ``debug=True`` answers a refused preflight with an ok status and the headers that
+        passed, so that the browser's console names the failing step (the browser still
+        refuses); :meth:`answer` gives the reason itself.
         """
+        if debug:
+            return self._compiled.answer(request, _default_app, debug=True).response
         return self._compiled.respond(request, _default_app)
+
+    def answer(self, request: Request, *, debug: bool = False) -> PolicyAnswer:
+        """:meth:`respond`'s answer, with a :class:`Refusal` saying why the policy refused
+        (the origin, the method, a header name, private-network access), or None.
+
+        The refusal is never sent: without ``debug`` the response is exactly what
+        :meth:`respond` sends.
+        """
+        return self._compiled.answer(request, _default_app, debug=debug)
 
     def wrap(self, app: AppLike) -> PolicyServer:
         """A server that applies this policy in front of ``app``, like a middleware."""
@@ -772,10 +1012,16 @@ class PolicyServer:
     def respond(self, request: Request) -> Response:
         """Answer ``request``: the policy answers preflights (unless passthrough) and adds
         its headers to the application's answers."""
+        return self.policy._compiled.respond(request, self._call())
+
+    def answer(self, request: Request, *, debug: bool = False) -> PolicyAnswer:
+        """:meth:`Policy.answer` with the application behind the policy."""
+        return self.policy._compiled.answer(request, self._call(), debug=debug)
+
+    def _call(self) -> Callable[[Request], Response]:
         app = self.app
         responder = getattr(app, "respond", None)
-        call = cast("Callable[[Request], Response]", responder if callable(responder) else app)
-        return self.policy._compiled.respond(request, call)
+        return cast("Callable[[Request], Response]", responder if callable(responder) else app)
 
 
 # ---------------------------------------------------------------------------------------
@@ -791,6 +1037,8 @@ ACEH = "Access-Control-Expose-Headers"
 ACAPN = "Access-Control-Allow-Private-Network"
 
 _PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+#: Access-Control-Allow-Methods of a debug answer that refuses the method.
+_SAFELISTED_LIST = ", ".join(sorted(CORS_SAFELISTED_METHODS))
 # The request headers a CORS server reads, by lower-case and usual spelling: 0 Origin,
 # 1 Access-Control-Request-Method, 2 -Headers, 3 -Private-Network.
 _ROLES: dict[str, int] = {}
@@ -836,6 +1084,32 @@ def _split_origin(value: str) -> tuple[str, str, int | None] | None:
     return scheme, host, int(port_text)
 
 
+def _read(request: Request) -> tuple[str | None, str | None, str | None, str | None]:
+    """The values a CORS server reads: the first ``Origin``, the last
+    ``Access-Control-Request-Method``, every ``Access-Control-Request-Headers`` line
+    joined with commas, and the last ``Access-Control-Request-Private-Network``."""
+    origin: str | None = None
+    acrm: str | None = None
+    acrh: str | None = None
+    acrpn: str | None = None
+    for name, value in request.headers:
+        role = _ROLES.get(name)
+        if role is None:
+            role = _ROLES.get(byte_lowercase(name))
+            if role is None:
+                continue
+        if role == 0:
+            if origin is None:
+                origin = value
+        elif role == 1:
+            acrm = value
+        elif role == 2:
+            acrh = value if acrh is None else f"{acrh},{value}"
+        else:
+            acrpn = value
+    return origin, acrm, acrh, acrpn
+
+
 def _classify(request: Request, profile: BrowserProfile) -> tuple[bool, tuple[str, ...]]:
     """The use-CORS-preflight flag and the CORS-unsafe request-header names of the request
     as ``profile`` sends it: what decides whether (and with what) it is preflighted.
@@ -858,6 +1132,8 @@ class _Compiled:
         "exact",
         "header_set",
         "headers_wild",
+        "literal_headers",
+        "literal_methods",
         "max_age",
         "memo",
         "method_set",
@@ -868,6 +1144,7 @@ class _Compiled:
         "preflight_fail",
         "regexes",
         "static",
+        "static_actual",
         "static_tail",
         "subdomain_index",
         "vary_actual",
@@ -902,13 +1179,36 @@ class _Compiled:
         self.pna = policy.allow_private_network
         self.passthrough = policy.preflight_passthrough
         self.static = policy.static_lists
+        wildcards = policy.preflight_wildcards and not policy.allow_credentials
+        #: ACAM / ACAH values of allowed preflights when they are a literal `*` (Fetch:
+        #: "* ... counts as a wildcard for requests without credentials"); `*` never
+        #: covers the CORS non-wildcard request-header names, so they are listed too.
+        self.literal_methods = "*" if wildcards and self.methods_wild else None
+        self.literal_headers = (
+            ", ".join(("*", *sorted(CORS_NON_WILDCARD_REQUEST_HEADER_NAMES)))
+            if wildcards and self.headers_wild
+            else None
+        )
 
         # Does the answer depend on the Origin header? Not when every origin gets `*`.
         origin_dependent = not (self.any_origin and self.any_origin_value == "*")
+        # Fetch, "CORS protocol and HTTP caches": when ACAO is `*` or a static origin,
+        # "always send Access-Control-Allow-Origin in responses for the resource — for
+        # non-CORS requests as well as CORS requests — and do not use Vary".
+        static_acao: str | None = None
+        if policy.always_send_static:
+            if not origin_dependent:
+                static_acao = "*"
+            elif len(policy.allow_origins) == 1 and not policy.allow_origin_regexes:
+                only = policy.allow_origins[0]
+                if only != "null" and "*" not in only:
+                    static_acao = only
         vary = policy.vary
         self.vary_allowed_only = vary is VaryMode.ALLOWED_ONLY
         self.vary_actual: tuple[tuple[str, str], ...] = (
-            (("Vary", "Origin"),) if origin_dependent and vary is not VaryMode.NEVER else ()
+            (("Vary", "Origin"),)
+            if origin_dependent and static_acao is None and vary is not VaryMode.NEVER
+            else ()
         )
         if vary is VaryMode.NEVER:
             preflight_vary: tuple[tuple[str, str], ...] = ()
@@ -927,6 +1227,10 @@ class _Compiled:
             tail.append((ACAC, "true"))
         self.actual_allowed = tuple(tail) + (
             ((ACEH, ", ".join(policy.expose_headers)),) if policy.expose_headers else ()
+        )
+        #: The headers every non-preflight answer gets, when they do not depend on Origin.
+        self.static_actual: tuple[tuple[str, str], ...] | None = (
+            None if static_acao is None else ((ACAO, static_acao), *self.actual_allowed)
         )
         # Static-list preflight answers: everything after ACAO/ACAC is fixed.
         static_tail: list[tuple[str, str]] = []
@@ -1035,22 +1339,42 @@ class _Compiled:
         acrpn: str | None,
     ) -> Response:
         """Answer a CORS-preflight request (Fetch: CORS-preflight fetch, server side)."""
+        headers, refusal = self._judge_preflight(origin, acrm, acrh, acrpn)
+        return self._finish_preflight(request, app, None if refusal is not None else headers)
+
+    def _judge_preflight(
+        self, origin: str, acrm: str, acrh: str | None, acrpn: str | None
+    ) -> tuple[list[tuple[str, str]], Refusal | None]:
+        """The headers of the allowing answer, or the headers that passed so far and why
+        the rest did not (the first refused step, in the order the browser checks them:
+        Fetch, "CORS-preflight fetch": the CORS check, then methods, then header names).
+        """
         acao = self.acao(origin)
         if acao is None:
-            return self._finish_preflight(request, app, None)
+            return [], Refusal(code=RefusalCode.ORIGIN_NOT_ALLOWED, preflight=True, value=origin)
         headers: list[tuple[str, str]] = [(ACAO, acao), *self.preflight_base]
         if self.static:
             headers.extend(self.static_tail)
             if acrpn == "true" and self.pna:
                 headers.append((ACAPN, "true"))
             headers.extend(self.vary_preflight)
-            return self._finish_preflight(request, app, headers)
+            return headers, None
         # Method: safelisted methods need no listing; others must be allowed.
         acrm = acrm.strip(" \t")
         if acrm not in CORS_SAFELISTED_METHODS:
             if not (acrm in self.method_set or (self.methods_wild and is_token(acrm))):
-                return self._finish_preflight(request, app, None)
-            headers.append((ACAM, acrm))
+                # What a debug answer carries: only the safelisted methods, so that the
+                # browser names the refused one. No header at all would let a forced
+                # preflight through ("If methods is null and request's use-CORS-preflight
+                # flag is set, then set methods to a new list containing request's method").
+                headers.append((ACAM, _SAFELISTED_LIST))
+                return headers, Refusal(
+                    code=RefusalCode.METHOD_NOT_ALLOWED, preflight=True, value=acrm
+                )
+            if self.literal_methods is None:
+                headers.append((ACAM, acrm))
+        if self.literal_methods is not None:
+            headers.append((ACAM, self.literal_methods))
         # Headers: each requested name must be allowed; echo exactly those names.
         if acrh is not None:
             names: list[str] = []
@@ -1061,18 +1385,27 @@ class _Compiled:
                     continue
                 key = item.lower() if item.isascii() else byte_lowercase(item)
                 if key not in header_set and not (self.headers_wild and is_token(key)):
-                    return self._finish_preflight(request, app, None)
+                    passed = [n for n in names if n != "*"]
+                    if passed:
+                        headers.append((ACAH, ", ".join(passed)))
+                    return headers, Refusal(
+                        code=RefusalCode.HEADER_NOT_ALLOWED, preflight=True, value=item
+                    )
                 names.append(key)
-            if names:
+            if names and self.literal_headers is None:
                 headers.append((ACAH, ", ".join(names)))
+        if self.literal_headers is not None:
+            headers.append((ACAH, self.literal_headers))
         if self.max_age is not None:
             headers.append((ACMA, self.max_age))
         if acrpn is not None:
             if acrpn != "true" or not self.pna:
-                return self._finish_preflight(request, app, None)
+                return headers, Refusal(
+                    code=RefusalCode.PRIVATE_NETWORK_NOT_ALLOWED, preflight=True, value=acrpn
+                )
             headers.append((ACAPN, "true"))
         headers.extend(self.vary_preflight)
-        return self._finish_preflight(request, app, headers)
+        return headers, None
 
     def _finish_preflight(
         self,
@@ -1095,14 +1428,52 @@ class _Compiled:
         server side)."""
         answer = app(request)
         extra: tuple[tuple[str, str], ...]
-        acao = None if origin is None else self.acao(origin)
-        if acao is None:
-            extra = () if self.vary_allowed_only else self.vary_actual
+        static = self.static_actual
+        if static is not None:
+            # Fetch, "CORS protocol and HTTP caches": the answer does not depend on
+            # Origin, so every request gets the same one, Origin or not, with no Vary.
+            extra = static
         else:
-            extra = ((ACAO, acao), *self.actual_allowed, *self.vary_actual)
+            acao = None if origin is None else self.acao(origin)
+            if acao is None:
+                extra = () if self.vary_allowed_only else self.vary_actual
+            else:
+                extra = ((ACAO, acao), *self.actual_allowed, *self.vary_actual)
         if not extra:
             return answer
         return Response(status=answer.status, headers=answer.headers + extra, body=answer.body)
+
+    # -- debugging ---------------------------------------------------------------------
+
+    def answer(
+        self, request: Request, app: Callable[[Request], Response], *, debug: bool
+    ) -> PolicyAnswer:
+        """The answer and, when the policy refuses, why (computed afresh, not remembered).
+
+        With ``debug``, a refused preflight gets an ok status carrying the headers that
+        passed (as jub0bs/cors's debug mode does), so the browser's console names the
+        step that failed instead of "does not have HTTP ok status"; it still refuses.
+        """
+        origin, acrm, acrh, acrpn = _read(request)
+        if origin is not None and acrm is not None and request.method == "OPTIONS":
+            headers, refusal = self._judge_preflight(origin, acrm, acrh, acrpn)
+            if refusal is None:
+                response = self._finish_preflight(request, app, headers)
+            elif not debug:
+                response = self._finish_preflight(request, app, None)
+            else:
+                partial = [*headers, *self.vary_preflight]
+                if self.passthrough:
+                    response = self._finish_preflight(request, app, partial)
+                else:
+                    status = 200 if self.static else 204
+                    response = Response(status=status, headers=tuple(partial))
+            return PolicyAnswer(response=response, refusal=refusal)
+        response = self._actual(request, app, origin)
+        refusal = None
+        if origin is not None and self.acao(origin) is None:
+            refusal = Refusal(code=RefusalCode.ORIGIN_NOT_ALLOWED, preflight=False, value=origin)
+        return PolicyAnswer(response=response, refusal=refusal)
 
     # -- predicting --------------------------------------------------------------------
 

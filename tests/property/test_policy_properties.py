@@ -70,6 +70,7 @@ def _relaxed(**fields: Any) -> Policy:
         dangerously_allow_public_suffix_wildcards=True,
         dangerously_allow_prefix_regexes=True,
         dangerously_allow_forbidden_names=True,
+        dangerously_allow_expose_wildcard_with_credentials=True,
         dangerously_allow_private_network_from_any_origin=True,
     )
 
@@ -80,6 +81,7 @@ def policies(draw: st.DrawFn) -> Policy:
     origins = draw(st.lists(st.sampled_from(_ORIGIN_ITEMS), max_size=4, unique=True))
     if "*" in origins:
         origins = ["*"]
+    credentials = draw(st.booleans())
     return _relaxed(
         allow_origins=origins,
         allow_origin_regexes=draw(st.lists(st.sampled_from(_REGEXES), max_size=2)),
@@ -90,7 +92,7 @@ def policies(draw: st.DrawFn) -> Policy:
                 max_size=5,
             )
         ),
-        allow_credentials=draw(st.booleans()),
+        allow_credentials=credentials,
         expose_headers=draw(st.lists(st.sampled_from(["x-total", "*", "etag"]), max_size=2)),
         max_age=draw(st.none() | st.integers(0, 86400)),
         allow_private_network=draw(st.booleans()),
@@ -98,6 +100,8 @@ def policies(draw: st.DrawFn) -> Policy:
         reflect_any_origin=draw(st.booleans()),
         static_lists=draw(st.booleans()),
         vary=draw(st.sampled_from(list(VaryMode))),
+        always_send_static=draw(st.booleans()),
+        preflight_wildcards=not credentials and draw(st.booleans()),
     )
 
 
@@ -130,6 +134,32 @@ def test_evaluate_agrees_with_allows(
     policy: Policy, request: cs.Request, browser: cs.BrowserProfile
 ) -> None:
     ev = cs.evaluate(request, policy, browser=browser)
+    assert policy.allows(request, browser) == ev.allowed, ev.reason
+
+
+@attrs.frozen
+class _Debugging:
+    """A policy answering in debug mode: refused preflights get an ok status and the
+    headers that passed (the server an operator runs while looking for the cause)."""
+
+    policy: Policy
+
+    def respond(self, request: cs.Request) -> cs.Response:
+        return self.policy.respond(request, debug=True)
+
+
+@given(policy=policies(), request=requests(), browser=st.sampled_from(PROFILES))
+@example(
+    policy=_relaxed(allow_origins=["https://app.example"], allow_methods=["DELETE"]),
+    request=cs.Request(method="PUT", url=URL_POOL[2], origin="https://app.example",
+                       api="xhr", upload_listener=True, body=cs.Body.text("x")),
+    browser=cs.SPEC,
+)  # fmt: skip
+def test_debug_answers_are_judged_as_allows_predicts(
+    policy: Policy, request: cs.Request, browser: cs.BrowserProfile
+) -> None:
+    """Debug mode changes how a refusal looks, never whether the browser refuses."""
+    ev = cs.evaluate(request, _Debugging(policy), browser=browser)
     assert policy.allows(request, browser) == ev.allowed, ev.reason
 
 

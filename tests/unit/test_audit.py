@@ -135,7 +135,8 @@ STATIC = (
            ((F.WILDCARD_HEADERS_AUTHORIZATION, S.INFO),
             (F.LITERAL_WILDCARD_WITH_CREDENTIALS, S.INFO))),
     Static("expose-star-credentials", Policy(allow_origins=[APP], expose_headers=["*"],
-           allow_credentials=True), ((F.EXPOSE_WILDCARD_WITH_CREDENTIALS, S.INFO),)),
+           allow_credentials=True, dangerously_allow_expose_wildcard_with_credentials=True),
+           ((F.EXPOSE_WILDCARD_WITH_CREDENTIALS, S.INFO),)),
     Static("forbidden-names", Policy(allow_methods=["TRACE"], allow_headers=["cookie"],
            dangerously_allow_forbidden_names=True), ((F.FORBIDDEN_NAMES, S.INFO),)),
     Static("max-age", Policy(max_age=10**6, dangerously_allow_max_age_out_of_range=True),
@@ -277,7 +278,7 @@ def test_passive_checks() -> None:
 
 
 def test_missing_vary_is_judged_by_what_a_cache_would_serve() -> None:
-    flaky = _audit(Policy(allow_origins=[APP], vary="never"))
+    flaky = _audit(Policy(allow_origins=[APP], vary="never", always_send_static=False))
     (finding,) = [f for f in flaky.findings if f.code is F.MISSING_VARY]
     assert finding.severity is S.MEDIUM
     assert finding.evidence is not None

@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import corsspec as cs
+from corsspec.engine.browsers import CacheWildcard
 from corsspec.engine.model import wire_request
 from corsspec.errors import PolicyError
 from corsspec.server.importers import from_django_cors_headers, from_flask_cors, from_starlette
@@ -706,3 +707,517 @@ def test_static_lists_without_methods_and_a_forced_preflight() -> None:
         assert policy.allows(request, browser) == ev.allowed
     assert cs.evaluate(request, policy, browser=cs.SPEC).allowed
     assert not cs.evaluate(request, policy, browser=cs.CHROMIUM).allowed
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 19: answers that do not depend on Origin, and HTTP caches
+# ---------------------------------------------------------------------------------------
+
+ACAO, ACAC, ACEH = (
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Expose-Headers",
+)
+STATIC_APP = Policy(allow_origins=[APP], allow_credentials=True, expose_headers=["x-total"])
+STATIC_APP_HEADERS = ((ACAO, APP), (ACAC, "true"), (ACEH, "x-total"))
+
+STATIC_ANSWERS = (
+    Answer("any-origin-without-origin", Policy(allow_origins=["*"]), _get(None), 200,
+           ((ACAO, "*"),), spec="Fetch: CORS protocol and HTTP caches"),
+    Answer("any-origin-expose-star-without-origin",
+           Policy(allow_origins=["*"], expose_headers=["*"]), _get(None), 200,
+           ((ACAO, "*"), (ACEH, "*")), spec="Fetch: CORS protocol and HTTP caches"),
+    Answer("static-origin", STATIC_APP, _get(), 200, STATIC_APP_HEADERS),
+    Answer("static-origin-without-origin", STATIC_APP, _get(None), 200, STATIC_APP_HEADERS),
+    Answer("static-origin-to-another-origin", STATIC_APP, _get("https://evil.test"), 200,
+           STATIC_APP_HEADERS),
+    Answer("static-origin-non-preflight-options", STATIC_APP, _raw("OPTIONS", []), 200,
+           STATIC_APP_HEADERS),
+    Answer("static-origin-vary-never", attrs.evolve(STATIC_APP, vary="never"), _get(None), 200,
+           STATIC_APP_HEADERS),
+    # The preflight answer still depends on Origin (403 for other origins): it varies.
+    Answer("static-origin-preflight-varies", attrs.evolve(STATIC_APP, allow_methods=["PUT"]),
+           _preflight(), 204, ((ACAO, APP), (ACAC, "true"),
+                               ("Access-Control-Allow-Methods", "PUT"), PREFLIGHT_VARY)),
+    Answer("static-origin-preflight-other-origin", STATIC_APP,
+           _preflight(origin="https://evil.test"), 403, (PREFLIGHT_VARY,)),
+    # Answers that depend on Origin are unchanged.
+    Answer("single-pattern-varies", Policy(allow_origins=["https://*.example.org"]),
+           _get(None), 200, (("Vary", "Origin"),)),
+    Answer("origin-and-regex-varies",
+           Policy(allow_origins=[APP], allow_origin_regexes=[r"https://x\.example"]),
+           _get(None), 200, (("Vary", "Origin"),)),
+    Answer("null-only-varies", Policy(allow_origins=["null"], dangerously_allow_null_origin=True),
+           _get(None), 200, (("Vary", "Origin"),)),
+    Answer("reflect-any-varies", Policy(allow_origins=["*"], reflect_any_origin=True),
+           _get(None), 200, (("Vary", "Origin"),)),
+    # always_send_static=False: CORS headers only for requests with an Origin (starlette).
+    Answer("any-origin-only-with-origin", Policy(allow_origins=["*"], always_send_static=False),
+           _get(None), 200, ()),
+    Answer("static-origin-only-with-origin", attrs.evolve(STATIC_APP, always_send_static=False),
+           _get(None), 200, (("Vary", "Origin"),)),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("row", STATIC_ANSWERS, ids=[r.id for r in STATIC_ANSWERS])
+def test_static_answers(row: Answer) -> None:
+    response = row.policy.respond(row.request)
+    assert (response.status, response.headers) == (row.status, row.headers)
+
+
+@attrs.define
+class SharedCache:
+    """A shared HTTP cache in front of a server (RFC 9111, just enough for Vary): it
+    stores every GET answer by URL with the request's values of the headers its ``Vary``
+    names, and serves a stored answer to a later request whose values are the same.
+    ``Vary: *`` never matches."""
+
+    server: cs.Server
+    stored: dict[str, tuple[tuple[tuple[str, str | None], ...], cs.Response]] = attrs.field(
+        factory=dict
+    )
+    hits: int = 0
+
+    @staticmethod
+    def _values(request: cs.Request, names: list[str]) -> tuple[tuple[str, str | None], ...]:
+        headers = {k.lower(): v for k, v in request.headers}
+        return tuple((n, headers.get(n)) for n in names)
+
+    def respond(self, request: cs.Request) -> cs.Response:
+        url = request.url.serialize()
+        entry = self.stored.get(url) if request.method == "GET" else None
+        if entry is not None:
+            selecting, response = entry
+            names = [n for n, _ in selecting]
+            if "*" not in names and self._values(request, names) == selecting:
+                self.hits += 1
+                return response
+        response = self.server.respond(request)
+        if request.method == "GET":
+            names = sorted(
+                {
+                    item.strip().lower()
+                    for k, v in response.headers
+                    if k.lower() == "vary"
+                    for item in v.split(",")
+                    if item.strip()
+                }
+            )
+            self.stored[url] = (self._values(request, names), response)
+        return response
+
+
+CACHED = (
+    # (id, policy, the cross-origin fetch is allowed after a same-origin one was cached)
+    ("any-origin", Policy(allow_origins=["*"]), True),
+    ("any-origin-expose-star", Policy(allow_origins=["*"], expose_headers=["*"]), True),
+    ("static-origin", Policy(allow_origins=[APP]), True),
+    ("static-origin-credentials", STATIC_APP, True),
+    ("several-origins-vary", FULL, True),
+    ("pattern-varies", Policy(allow_origins=["https://*.example.com"]), True),
+    # The negative control: headers only with an Origin, and no Vary for `*`: the cache
+    # serves the same-origin answer, which has no CORS headers, to the cross-origin fetch.
+    ("any-origin-only-with-origin", Policy(allow_origins=["*"], always_send_static=False), False),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("policy", "allowed"), [c[1:] for c in CACHED], ids=[c[0] for c in CACHED])
+def test_a_shared_cache_serves_a_same_origin_answer_to_a_cross_origin_fetch(
+    policy: Policy, allowed: bool, browser: cs.BrowserProfile
+) -> None:
+    app = policy.wrap(lambda _r: cs.Response(headers=[("X-Total", "3")]))
+    cache = SharedCache(server=app)
+    same = cs.Request(url=API, origin="https://api.example.com")
+    assert cs.evaluate(same, cache, browser=browser).allowed
+    assert cache.stored  # the same-origin answer is stored
+    cross = cs.Request(url=API, origin=APP, credentials="include" if policy.allow_credentials
+                       else "omit")  # fmt: skip
+    assert policy.allows(cross, browser)  # the policy itself allows it
+    ev = cs.evaluate(cross, cache, browser=browser)
+    assert ev.allowed is allowed, ev.reason
+    if policy.vary is VaryMode.ALWAYS and policy._compiled.static_actual is not None:
+        assert cache.hits == 1  # served from the cache, and right
+    if allowed and policy.expose_headers:
+        assert "x-total" in ev.visible_headers  # Expose-Headers came from the cache too
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 19: validation (expose `*` with credentials, URL-rejected hosts, localhost.,
+# extension and WebView origins, preflight wildcards)
+# ---------------------------------------------------------------------------------------
+
+EXT = "chrome-extension://" + "abcdefghijklmnop" * 2
+MOZ = "moz-extension://0d7d4a4c-5f2e-4a59-9e43-6b8d1c2f3a4b"
+SAFARI = "safari-web-extension://0D7D4A4C-5F2E-4A59-9E43-6B8D1C2F3A4B"
+APP_ORIGINS = (EXT, MOZ, SAFARI, "safari-web-extension://" + MOZ[16:], "capacitor://localhost",
+               "capacitor://app.example.com", "ionic://localhost", "tauri://localhost")  # fmt: skip
+
+INVALID_19 = (
+    Invalid("expose-star-credentials", {"allow_origins": [APP], "expose_headers": ["*"],
+                                        "allow_credentials": True},
+            (("expose_headers", "*", P.EXPOSE_WILDCARD_WITH_CREDENTIALS),),
+            ("dangerously_allow_expose_wildcard_with_credentials",),
+            spec="Fetch: Access-Control-Expose-Headers, * only without credentials"),
+    Invalid("ipv6-zone", {"allow_origins": ["http://[fe80::1%25eth2]:8080"]},
+            (("allow_origins", "http://[fe80::1%25eth2]:8080", P.INVALID_ORIGIN),),
+            spec="URL Standard: IPv6 parser fails on '%'"),
+    Invalid("ipv6-zone-pattern", {"allow_origins": ["http://[fe80::1%eth2]:*"]},
+            (("allow_origins", "http://[fe80::1%eth2]:*", P.INVALID_ORIGIN_PATTERN),)),
+    Invalid("punycode-invalid", {"allow_origins": ["https://xn--f.example"]},
+            (("allow_origins", "https://xn--f.example", P.INVALID_ORIGIN),),
+            spec="URL Standard: domain to ASCII (UTS #46 ToASCII, xn-- labels must decode)"),
+    Invalid("punycode-ascii-only", {"allow_origins": ["https://xn--abc-.example"]},
+            (("allow_origins", "https://xn--abc-.example", P.INVALID_ORIGIN),)),
+    Invalid("punycode-empty", {"allow_origins": ["https://xn--.example"]},
+            (("allow_origins", "https://xn--.example", P.INVALID_ORIGIN),)),
+    Invalid("punycode-pattern", {"allow_origins": ["https://*.xn--f.example"]},
+            (("allow_origins", "https://*.xn--f.example", P.INVALID_ORIGIN_PATTERN),)),
+    Invalid("public-suffix-trailing-dot", {"allow_origins": ["https://*.com.",
+                                                             "https://*.github.io."]},
+            (("allow_origins", "https://*.com.", P.PUBLIC_SUFFIX_WILDCARD),
+             ("allow_origins", "https://*.github.io.", P.PUBLIC_SUFFIX_WILDCARD)),
+            ("dangerously_allow_public_suffix_wildcards",)),
+    Invalid("http-localhost-lookalike", {"allow_origins": ["http://localhost.evil.test"],
+                                         "allow_credentials": True},
+            (("allow_origins", "http://localhost.evil.test",
+              P.INSECURE_ORIGIN_WITH_CREDENTIALS),),
+            ("dangerously_allow_insecure_origins",)),
+    Invalid("app-origins-malformed", {"allow_origins": [
+        "chrome-extension://abc",                                   # too short
+        "chrome-extension://" + "ABCDEFGHIJKLMNOP" * 2,              # upper case
+        "chrome-extension://" + "q" * 32,                           # beyond a-p
+        "chrome-extension://" + "a" * 32 + "/popup.html",           # a path
+        "moz-extension://0D7D4A4C-5F2E-4A59-9E43-6B8D1C2F3A4B",     # Firefox: lower case
+        "moz-extension://my-addon@example.com",                     # the static id
+        "safari-web-extension://not-a-uuid",
+        "capacitor://localhost:8080",                               # a port
+        "capacitor://Localhost",
+        "capacitor://",
+        "ionic://local_host",
+        "tauri://app.example",
+    ]}, tuple(("allow_origins", v, P.INVALID_ORIGIN) for v in (
+        "chrome-extension://abc",
+        "chrome-extension://" + "ABCDEFGHIJKLMNOP" * 2,
+        "chrome-extension://" + "q" * 32,
+        "chrome-extension://" + "a" * 32 + "/popup.html",
+        "moz-extension://0D7D4A4C-5F2E-4A59-9E43-6B8D1C2F3A4B",
+        "moz-extension://my-addon@example.com",
+        "safari-web-extension://not-a-uuid",
+        "capacitor://localhost:8080",
+        "capacitor://Localhost",
+        "capacitor://",
+        "ionic://local_host",
+        "tauri://app.example",
+    )), spec="issue #19: extension and WebView origins, exact and well-formed"),
+    Invalid("app-origin-patterns", {"allow_origins": ["chrome-extension://*",
+                                                      "capacitor://*.example.com"]},
+            (("allow_origins", "chrome-extension://*", P.INVALID_ORIGIN_PATTERN),
+             ("allow_origins", "capacitor://*.example.com", P.INVALID_ORIGIN_PATTERN))),
+    Invalid("other-scheme", {"allow_origins": ["file://", "Chrome-Extension://" + "a" * 32]},
+            (("allow_origins", "file://", P.INVALID_ORIGIN),
+             ("allow_origins", "Chrome-Extension://" + "a" * 32, P.INVALID_ORIGIN))),
+    Invalid("preflight-wildcards-credentials", {"allow_origins": [APP], "allow_methods": ["*"],
+                                                "allow_credentials": True,
+                                                "preflight_wildcards": True},
+            (("preflight_wildcards", True, P.PREFLIGHT_WILDCARDS_WITH_CREDENTIALS),)),
+    Invalid("new-switch-types", {"always_send_static": 1, "preflight_wildcards": "yes",
+                                 "dangerously_allow_expose_wildcard_with_credentials": None},
+            (("always_send_static", 1, P.INVALID_TYPE),
+             ("preflight_wildcards", "yes", P.INVALID_TYPE),
+             ("dangerously_allow_expose_wildcard_with_credentials", None, P.INVALID_TYPE))),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("row", INVALID_19, ids=[r.id for r in INVALID_19])
+def test_issue_19_validation(row: Invalid) -> None:
+    test_validation_collects_every_problem(row)
+    if row.relax:
+        flags: dict[str, Any] = dict.fromkeys(row.relax, True)
+        Policy(**row.fields, **flags)
+
+
+def test_the_problem_names_the_value() -> None:
+    for value in ("http://[fe80::1%25eth2]:8080", "https://xn--f.example", "capacitor://x:1"):
+        with pytest.raises(PolicyError) as info:
+            Policy(allow_origins=[value])
+        assert repr(value) in str(info.value)
+    with pytest.raises(cs.InvalidOriginError, match="zone"):
+        parse_origin_pattern("http://[fe80::1%25eth2]:8080")
+    with pytest.raises(cs.InvalidOriginError, match="Punycode"):
+        parse_origin_pattern("https://*.a.xn--f.example:*")
+    assert parse_origin_pattern("https://xn--fa-hia.example").host == "xn--fa-hia.example"
+    assert parse_origin_pattern("https://[fe80::1]").host == "[fe80::1]"
+
+
+VALID_WITH_CREDENTIALS = (
+    # Secure Contexts, "Is origin potentially trustworthy?": localhost. is localhost.
+    "http://localhost.", "http://localhost.:3000", "http://*.localhost.", "http://*.localhost",
+    "http://*.localhost.:*", "http://127.0.0.1.", "http://app.localhost.",
+    # Extension and WebView documents come from the browser or the app, not the network.
+    *APP_ORIGINS,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("origin", VALID_WITH_CREDENTIALS)
+def test_origins_accepted_with_credentials(origin: str) -> None:
+    policy = Policy(allow_origins=[origin], allow_credentials=True)
+    assert validate(policy.to_mapping()) == ()
+    assert Policy.from_mapping(policy.to_mapping()) == policy
+
+
+def test_localhost_with_a_trailing_dot_is_loopback_and_its_own_origin() -> None:
+    assert is_loopback_host("localhost.")
+    assert is_loopback_host("a.b.localhost.")
+    assert not is_loopback_host("localhost.evil.test")
+    assert not is_loopback_host("localhost..")
+    assert is_public_suffix("com.")
+    policy = Policy(allow_origins=["http://*.localhost.:*"], allow_credentials=True)
+    assert policy.allows_origin("http://app.localhost.:3000")
+    assert not policy.allows_origin("http://app.localhost:3000")  # another origin
+    assert not policy.allows_origin("http://localhost.:3000")  # subdomains only
+
+
+@pytest.mark.parametrize("origin", APP_ORIGINS)
+def test_extension_and_webview_origins_are_exact(origin: str) -> None:
+    policy = Policy(allow_origins=[origin, APP], allow_methods=["PUT"], allow_credentials=True)
+    assert policy.allow_origins == tuple(sorted((origin, APP)))  # kept as written
+    assert policy.allows_origin(origin)
+    assert not policy.allows_origin(origin.upper())
+    assert not policy.allows_origin(origin + ":1")
+    assert not policy.allows_origin(origin.replace("://", "://x"))
+    assert policy.origin_patterns == (parse_origin_pattern(APP),)
+    answer = policy.respond(_get(origin))
+    assert (ACAO, origin) in answer.headers
+    assert ("Vary", "Origin") in answer.headers
+    preflight = policy.respond(_preflight(origin=origin))
+    assert preflight.status == 204
+    assert (ACAO, origin) in preflight.headers
+    assert policy.respond(_preflight(origin=origin.upper())).status == 403
+
+
+def test_an_imported_expose_star_with_credentials_is_relaxed_and_reported() -> None:
+    from corsspec.server.audit import FindingCode, static_audit
+
+    policy = from_starlette(allow_origins=[APP], allow_credentials=True, expose_headers=["*"])
+    assert policy.dangerously_allow_expose_wildcard_with_credentials
+    assert FindingCode.EXPOSE_WILDCARD_WITH_CREDENTIALS in static_audit(policy).codes
+    flask = from_flask_cors(origins=APP, supports_credentials=True, expose_headers="*")
+    assert FindingCode.EXPOSE_WILDCARD_WITH_CREDENTIALS in static_audit(flask).codes
+    # Credentialed requests really see nothing through `*`; uncredentialed ones do.
+    server = policy.wrap(lambda _r: cs.Response(headers=[("X-Total", "1")]))
+    with_credentials = cs.evaluate(_req(credentials="include"), server)
+    assert with_credentials.allowed
+    assert "x-total" not in with_credentials.visible_headers
+    assert "x-total" in cs.evaluate(_req(), server).visible_headers
+
+
+def test_importers_keep_what_browsers_send_and_drop_what_they_cannot() -> None:
+    policy = from_starlette(
+        allow_origins=[EXT, "capacitor://localhost", "http://[fe80::1%25eth2]:8080",
+                       "https://xn--f.example", "chrome-extension://abc", APP]
+    )  # fmt: skip
+    assert policy.allow_origins == ("capacitor://localhost", EXT, APP)
+    assert not policy.always_send_static
+    assert not from_flask_cors(origins=APP).always_send_static
+    assert not from_django_cors_headers({"CORS_ALLOWED_ORIGINS": [APP]}).always_send_static
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 19: debug mode (why a preflight was refused)
+# ---------------------------------------------------------------------------------------
+
+DEBUG_POLICY = Policy(
+    allow_origins=[APP, "https://b.example.com"],
+    allow_methods=["PUT"],
+    allow_headers=["x-token"],
+    allow_credentials=True,
+    max_age=600,
+)
+
+
+@attrs.frozen
+class Debugged:
+    id: str
+    request: cs.Request
+    refusal: tuple[str, bool, str] | None  # (code, preflight, value)
+    debug_status: int
+    debug_headers: tuple[tuple[str, str], ...]
+    reason: cs.ReasonCode | None  # what the browser then says (Chromium)
+
+
+DEBUGGED = (
+    Debugged("allowed", _preflight(headers="x-token"), None, 204, (
+        (ACAO, APP), (ACAC, "true"), ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "x-token"), ("Access-Control-Max-Age", "600"),
+        PREFLIGHT_VARY), None),
+    Debugged("origin", _preflight(origin="https://evil.test"),
+             ("origin-not-allowed", True, "https://evil.test"), 204, (PREFLIGHT_VARY,),
+             cs.ReasonCode.ACAO_MISSING),
+    Debugged("method", _preflight(method="PATCH"), ("method-not-allowed", True, "PATCH"), 204, (
+        (ACAO, APP), (ACAC, "true"), ("Access-Control-Allow-Methods", "GET, HEAD, POST"),
+        PREFLIGHT_VARY), cs.ReasonCode.METHOD_NOT_ALLOWED),
+    Debugged("header", _preflight(headers="x-token,x-other"),
+             ("header-not-allowed", True, "x-other"), 204, (
+        (ACAO, APP), (ACAC, "true"), ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "x-token"), PREFLIGHT_VARY),
+             cs.ReasonCode.HEADER_NOT_ALLOWED),
+    Debugged("private-network", _raw("OPTIONS", [
+        ("Origin", APP), ("Access-Control-Request-Method", "PUT"),
+        ("Access-Control-Request-Private-Network", "true")]),
+             ("private-network-not-allowed", True, "true"), 204, (
+        (ACAO, APP), (ACAC, "true"), ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Max-Age", "600"), PREFLIGHT_VARY), None),
+    Debugged("actual-origin", _get("https://evil.test"),
+             ("origin-not-allowed", False, "https://evil.test"), 200, (("Vary", "Origin"),),
+             None),
+    Debugged("actual-without-origin", _get(None), None, 200, (("Vary", "Origin"),), None),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("row", DEBUGGED, ids=[r.id for r in DEBUGGED])
+def test_debug_mode(row: Debugged) -> None:
+    plain = DEBUG_POLICY.answer(row.request)
+    # Without debug, the answer is what respond sends, and the reason stays off the wire.
+    assert plain.response == DEBUG_POLICY.respond(row.request)
+    got = None if plain.refusal is None else (
+        plain.refusal.code.value, plain.refusal.preflight, plain.refusal.value
+    )  # fmt: skip
+    assert got == row.refusal
+    for response in (plain.response, DEBUG_POLICY.respond(row.request, debug=True)):
+        assert not any(row.refusal and row.refusal[0] in v for _, v in response.headers)
+    debugged = DEBUG_POLICY.answer(row.request, debug=True)
+    assert debugged.refusal == plain.refusal
+    assert debugged.response == DEBUG_POLICY.respond(row.request, debug=True)
+    assert (debugged.response.status, debugged.response.headers) == (
+        row.debug_status, row.debug_headers
+    )  # fmt: skip
+    if row.refusal is not None and row.refusal[1]:
+        assert plain.response.status == 403  # the plain refusal says nothing
+        assert str(plain.refusal).startswith("preflight refused: " + row.refusal[0])
+
+
+def test_debug_mode_makes_the_browser_name_the_failing_step(browser: cs.BrowserProfile) -> None:
+    def debugging(request: cs.Request) -> cs.Response:
+        return DEBUG_POLICY.respond(request, debug=True)
+
+    for row in DEBUGGED:
+        if row.reason is None:
+            continue
+        headers = [("X-Token", "1"), ("X-Other", "1")] if row.id == "header" else []
+        method = "PATCH" if row.id == "method" else "PUT"
+        origin = "https://evil.test" if row.id == "origin" else APP
+        request = _req(method=method, origin=origin, headers=headers, credentials="include")
+        plain = cs.evaluate(request, DEBUG_POLICY, browser=browser)
+        debugged = cs.evaluate(request, debugging, browser=browser)
+        assert not plain.allowed
+        assert not debugged.allowed
+        assert debugged.reason is not None
+        assert debugged.reason.code is row.reason
+        if row.id != "origin":
+            assert plain.reason is not None
+            assert plain.reason.code is not row.reason
+
+
+def test_debug_mode_through_a_wrapped_application() -> None:
+    passing = attrs.evolve(DEBUG_POLICY, preflight_passthrough=True).wrap(
+        lambda _r: cs.Response(status=200, headers=[("X-App", "1")])
+    )
+    answer = passing.answer(_preflight(method="PATCH"), debug=True)
+    assert answer.refusal is not None
+    assert answer.refusal.code.value == "method-not-allowed"
+    assert answer.response.headers[0] == ("X-App", "1")
+    assert (ACAO, APP) in answer.response.headers
+    assert passing.answer(_preflight(method="PATCH")).response == passing.respond(
+        _preflight(method="PATCH")
+    )
+    assert DEBUG_POLICY.wrap(lambda _r: cs.Response()).answer(_get()).refusal is None
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 19: literal `*` in preflight answers (preflight_wildcards)
+# ---------------------------------------------------------------------------------------
+
+WILD = Policy(allow_origins=["*"], allow_methods=["*"], allow_headers=["*"], max_age=600,
+              preflight_wildcards=True)  # fmt: skip
+WILD_VARY = ("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers")
+
+WILDCARD_ANSWERS = (
+    Answer("wildcards", WILD, _preflight(method="PATCH", headers="x-a"), 204, (
+        (ACAO, "*"), ("Access-Control-Allow-Methods", "*"),
+        ("Access-Control-Allow-Headers", "*, authorization"), ("Access-Control-Max-Age", "600"),
+        WILD_VARY)),
+    Answer("wildcards-safelisted-method", WILD, _preflight(method="GET"), 204, (
+        (ACAO, "*"), ("Access-Control-Allow-Methods", "*"),
+        ("Access-Control-Allow-Headers", "*, authorization"), ("Access-Control-Max-Age", "600"),
+        WILD_VARY)),
+    Answer("wildcards-refuse-non-tokens", WILD, _preflight(method="PATCH", headers="x a"), 403,
+           (WILD_VARY,)),
+    Answer("wildcard-headers-only", attrs.evolve(WILD, allow_methods=["PUT"]),
+           _preflight(method="PUT", headers="authorization"), 204, (
+        (ACAO, "*"), ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "*, authorization"), ("Access-Control-Max-Age", "600"),
+        WILD_VARY)),
+    Answer("wildcard-methods-only", attrs.evolve(WILD, allow_headers=["x-a"]),
+           _preflight(method="PATCH", headers="x-a"), 204, (
+        (ACAO, "*"), ("Access-Control-Allow-Methods", "*"),
+        ("Access-Control-Allow-Headers", "x-a"), ("Access-Control-Max-Age", "600"), WILD_VARY)),
+    Answer("exact-origin", attrs.evolve(WILD, allow_origins=[APP]),
+           _preflight(method="PATCH", headers="x-a"), 204, (
+        (ACAO, APP), ("Access-Control-Allow-Methods", "*"),
+        ("Access-Control-Allow-Headers", "*, authorization"), ("Access-Control-Max-Age", "600"),
+        PREFLIGHT_VARY)),
+    Answer("default-echoes", attrs.evolve(WILD, preflight_wildcards=False),
+           _preflight(method="PATCH", headers="x-a"), 204, (
+        (ACAO, "*"), ("Access-Control-Allow-Methods", "PATCH"),
+        ("Access-Control-Allow-Headers", "x-a"), ("Access-Control-Max-Age", "600"), WILD_VARY)),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("row", WILDCARD_ANSWERS, ids=[r.id for r in WILDCARD_ANSWERS])
+def test_preflight_wildcard_answers(row: Answer) -> None:
+    response = row.policy.respond(row.request)
+    assert (response.status, response.headers) == (row.status, row.headers)
+
+
+WILDCARD_VERDICTS = (
+    Verdict("patch-custom", WILD, _req(method="PATCH", headers=[("X-A", "1")]), True),
+    Verdict("authorization", WILD, _req(method="PUT", headers=[("Authorization", "x")]), True),
+    Verdict("credentialed", WILD, _req(method="PUT", credentials="include"), False),
+    Verdict("header-only-authorization", attrs.evolve(WILD, allow_methods=["PUT"]),
+            _req(method="PUT", headers=[("Authorization", "x"), ("X-B", "2")]), True),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("row", WILDCARD_VERDICTS, ids=[r.id for r in WILDCARD_VERDICTS])
+def test_preflight_wildcards_keep_the_verdicts(row: Verdict, browser: cs.BrowserProfile) -> None:
+    test_evaluate_and_allows_agree(row, browser)
+    echo = attrs.evolve(row.policy, preflight_wildcards=False)
+    assert cs.evaluate(row.request, echo, browser=browser).allowed is row.allowed
+
+
+def test_preflight_wildcards_let_the_preflight_cache_cover_later_requests(
+    browser: cs.BrowserProfile,
+) -> None:
+    first = _req(method="PATCH", headers=[("X-A", "1")])
+    later = (
+        _req(method="PUT", headers=[("X-B", "1")]),
+        _req(method="DELETE", headers=[("Authorization", "x"), ("X-C", "1")]),
+    )
+    # Firefox stores a cached `*` literally (nsPreflightCache; CacheWildcard.NEVER): there
+    # the option saves nothing, and costs nothing either.
+    saved = 0 if browser.cache_wildcard is CacheWildcard.NEVER else 2
+    for policy, preflights in (
+        (WILD, 2 - saved),
+        (attrs.evolve(WILD, preflight_wildcards=False), 2),
+    ):
+        ev = cs.evaluate(first, policy, browser=browser, cache=cs.PreflightCache(), now=0.0)
+        assert ev.allowed
+        assert ev.preflight is not None
+        cache = ev.cache
+        sent = 0
+        for request in later:
+            ev = cs.evaluate(request, policy, browser=browser, cache=cache, now=1.0)
+            assert ev.allowed, ev.reason
+            sent += ev.preflight is not None
+            cache = ev.cache
+        assert sent == preflights
