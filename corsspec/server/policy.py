@@ -15,6 +15,11 @@ puts it in front of another server, the way a middleware does.
 a browser lets script read the response; a property test checks that it always agrees
 with :func:`corsspec.evaluate`.
 
+An answer that does not depend on ``Origin`` (``*``, or one exact origin) is sent on every
+response, without ``Vary: Origin`` (Fetch, "CORS protocol and HTTP caches"). Debug mode:
+``policy.answer(request)`` also says why the policy refused (a :class:`Refusal`, never
+sent), and ``policy.respond(request, debug=True)`` lets the browser name the failing step.
+
 Allowed origins are exact serialized origins and structured patterns
 (https://fetch.spec.whatwg.org/#origin-header, following jub0bs/cors's syntax):
 
@@ -22,7 +27,12 @@ Allowed origins are exact serialized origins and structured patterns
 * ``https://*.example.com`` — any subdomain of ``example.com`` (not ``example.com`` itself);
 * ``http://localhost:*`` — any port, the default one included (combinable with ``*.``);
 * ``*`` — any origin (alone);
-* ``null`` — the opaque origin (only with ``dangerously_allow_null_origin``).
+* ``null`` — the opaque origin (only with ``dangerously_allow_null_origin``);
+* ``chrome-extension://<id>``, ``moz-extension://<uuid>``, ``capacitor://localhost`` and
+  the other :data:`APP_ORIGIN_SCHEMES` — that extension page or WebView app, exactly.
+
+Hosts the URL Standard rejects (an IPv6 zone identifier, a Punycode label that does not
+decode) are validation problems, since no browser sends them.
 
 There is no prefix or substring matching. Regular expressions are an opt-in
 (``allow_origin_regexes``), full-match by default; the prefix-anchored form that

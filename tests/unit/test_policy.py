@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import pickle
 import re
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -1221,3 +1222,13 @@ def test_preflight_wildcards_let_the_preflight_cache_cover_later_requests(
             sent += ev.preflight is not None
             cache = ev.cache
         assert sent == preflights
+
+
+def test_the_policy_page_runs() -> None:
+    """Every python block of docs/policy.md runs, in order, so the page stays true."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "policy.md"
+    found = re.findall(r"^```python\n(.*?)^```", page.read_text("utf-8"), re.M | re.S)
+    assert len(found) >= 6
+    namespace: dict[str, object] = {"__name__": "docs_policy"}
+    for number, code in enumerate(found, 1):
+        exec(compile(code, f"docs/policy.md block {number}", "exec"), namespace)
