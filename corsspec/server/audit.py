@@ -703,13 +703,26 @@ def static_audit(
 
     # Vary.
     origin_dependent = not (policy.allows_any_origin and not policy.reflects_any_origin)
-    if origin_dependent and policy.vary is not VaryMode.ALWAYS:
+    sends_static = policy.always_send_static and policy.static_allow_origin is not None
+    if origin_dependent and not sends_static and policy.vary is not VaryMode.ALWAYS:
         example = next(iter(samples), attacker)
         if policy.vary is VaryMode.NEVER:
             detail = "answers depend on Origin but never carry Vary: Origin"
         else:
             detail = "answers to disallowed origins lack Vary: Origin"
         add(FindingCode.MISSING_VARY, Severity.MEDIUM, detail, example)
+    elif not origin_dependent and not sends_static:
+        # Fetch, "CORS protocol and HTTP caches": `*` answered only when there is an
+        # Origin, and never with Vary, lets a cache serve a same-origin answer (no CORS
+        # headers) to a later cross-origin request, which then fails.
+        add(
+            FindingCode.MISSING_VARY,
+            Severity.MEDIUM,
+            "Access-Control-Allow-Origin: * is sent only to requests with an Origin, "
+            "without Vary: Origin; a cache can serve the answer without it to a "
+            "cross-origin request",
+            None,
+        )
 
     # Literal wildcards and other list problems.
     if policy.static_lists:

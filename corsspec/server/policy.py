@@ -902,6 +902,23 @@ class Policy:
         """Whether any origin is allowed and answered with its own value (not ``*``)."""
         return self.allows_any_origin and (self.allow_credentials or self.reflect_any_origin)
 
+    @property
+    def static_allow_origin(self) -> str | None:
+        """The ``Access-Control-Allow-Origin`` value that does not depend on ``Origin``:
+        ``*`` (any origin, not reflected), or the one exact origin of a policy with no
+        pattern and no regex; None when the value depends on the request's ``Origin``.
+
+        Fetch, "CORS protocol and HTTP caches": such a value is best sent on every
+        response (``always_send_static``), without ``Vary``.
+        """
+        if self.allows_any_origin:
+            return None if self.reflects_any_origin else "*"
+        if len(self.allow_origins) == 1 and not self.allow_origin_regexes:
+            only = self.allow_origins[0]
+            if only != "null" and "*" not in only:
+                return only
+        return None
+
     @functools.cached_property
     def _compiled(self) -> _Compiled:
         return _Compiled(self)
@@ -1205,14 +1222,7 @@ class _Compiled:
         # Fetch, "CORS protocol and HTTP caches": when ACAO is `*` or a static origin,
         # "always send Access-Control-Allow-Origin in responses for the resource — for
         # non-CORS requests as well as CORS requests — and do not use Vary".
-        static_acao: str | None = None
-        if policy.always_send_static:
-            if not origin_dependent:
-                static_acao = "*"
-            elif len(policy.allow_origins) == 1 and not policy.allow_origin_regexes:
-                only = policy.allow_origins[0]
-                if only != "null" and "*" not in only:
-                    static_acao = only
+        static_acao = policy.static_allow_origin if policy.always_send_static else None
         vary = policy.vary
         self.vary_allowed_only = vary is VaryMode.ALLOWED_ONLY
         self.vary_actual: tuple[tuple[str, str], ...] = (

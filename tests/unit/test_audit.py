@@ -127,7 +127,8 @@ STATIC = (
     Static("regex-unreadable-prefix", Policy(allow_origin_regexes=[OriginRegex(
            pattern=r"(?i)h[t]{2}ps?://(ab|cd)", prefix=True)],
            dangerously_allow_prefix_regexes=True), ((F.PREFIX_MATCH, S.MEDIUM),)),
-    Static("vary-never", Policy(allow_origins=[APP], vary="never"), ((F.MISSING_VARY, S.MEDIUM),)),
+    Static("vary-never", Policy(allow_origins=[APP], vary="never", always_send_static=False),
+           ((F.MISSING_VARY, S.MEDIUM),)),
     Static("vary-any-origin-star", Policy(allow_origins=["*"], vary="never"), (),
            absent=(F.MISSING_VARY,)),
     Static("literal-star", Policy(allow_origins=[APP], allow_headers=["*"], allow_methods=["*"],

@@ -1232,3 +1232,39 @@ def test_the_policy_page_runs() -> None:
     namespace: dict[str, object] = {"__name__": "docs_policy"}
     for number, code in enumerate(found, 1):
         exec(compile(code, f"docs/policy.md block {number}", "exec"), namespace)
+
+
+STATIC_AUDIT_VARY = (
+    # (id, policy, the static audit reports missing-vary-origin)
+    ("any-origin", Policy(allow_origins=["*"]), False),
+    ("starlette-any-origin", from_starlette(allow_origins=["*"]), True),
+    ("any-origin-only-with-origin", Policy(allow_origins=["*"], always_send_static=False), True),
+    ("static-origin-vary-never", Policy(allow_origins=[APP], vary="never"), False),
+    ("static-origin-vary-never-only-with-origin",
+     Policy(allow_origins=[APP], vary="never", always_send_static=False), True),
+    ("two-origins-vary-never", Policy(allow_origins=[APP, "https://b.example"], vary="never"),
+     True),
+    ("starlette-one-origin", from_starlette(allow_origins=[APP]), False),  # it sends Vary
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("policy", "reported"),
+    [c[1:] for c in STATIC_AUDIT_VARY],
+    ids=[c[0] for c in STATIC_AUDIT_VARY],
+)
+def test_the_static_audit_reports_answers_a_cache_can_mix_up(
+    policy: Policy, reported: bool
+) -> None:
+    from corsspec.server.audit import FindingCode, static_audit
+
+    assert (FindingCode.MISSING_VARY in static_audit(policy).codes) is reported
+    # The same question asked of the answers themselves: through a shared cache, a
+    # cross-origin fetch after a same-origin one fails exactly when the audit says so.
+    cache = SharedCache(server=policy)
+    same = cs.Request(url=API, origin="https://api.example.com")
+    cs.evaluate(same, cache)
+    for origin in (APP, "https://b.example"):
+        cross = cs.Request(url=API, origin=origin)
+        if policy.allows(cross):
+            assert cs.evaluate(cross, cache).allowed is not reported
