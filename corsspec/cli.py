@@ -99,6 +99,8 @@ class Case:
     request: Request
     server: Exchange
     description: str = ""
+    #: Response headers page script reads (``--reads``): unreadable ones fail the case.
+    reads: tuple[str, ...] = ()
 
 
 _SCENARIO_KEYS = frozenset({"description", "cases"})
@@ -468,6 +470,10 @@ def _flag_case(args: argparse.Namespace) -> Case:
         "api": "--api",
         "body": "--body-kind",
         "upload_listener": "--upload-listener",
+        "address_space": "--address-space",
+        "page_address_space": "--page-address-space",
+        "target_address_space": "--target-address-space",
+        "local_network_permission": "--local-network-permission",
     }
     fields: dict[str, Any] = {
         "url": args.url,
@@ -479,6 +485,10 @@ def _flag_case(args: argparse.Namespace) -> Case:
         "redirect": args.redirect,
         "api": args.api,
         "upload_listener": args.upload_listener,
+        "address_space": args.address_space,
+        "page_address_space": args.page_address_space,
+        "target_address_space": args.target_address_space,
+        "local_network_permission": args.local_network_permission,
     }
     if args.body_kind is not None:
         fields["body"] = _body(args.body_kind, args.body_type or "", "", "--body-kind")
@@ -487,7 +497,12 @@ def _flag_case(args: argparse.Namespace) -> Case:
     request = _build_request(fields, lambda field: flags.get(field, f"--{field}"))
     preflight = _flag_response(args.preflight_response, "--preflight-response")
     actual = _flag_response(args.response, "--response") or Response(status=200)
-    return Case(name="check", request=request, server=Exchange(preflight=preflight, actual=actual))
+    return Case(
+        name="check",
+        request=request,
+        server=Exchange(preflight=preflight, actual=actual),
+        reads=tuple(args.reads),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -518,7 +533,7 @@ def _run_case(case: Case, profiles: Sequence[BrowserProfile]) -> _Run:
     refused: list[tuple[str, ScriptError]] = []
     for profile in profiles:
         try:
-            evaluation = evaluate(case.request, case.server, browser=profile)
+            evaluation = evaluate(case.request, case.server, browser=profile, reads=case.reads)
         except ScriptError as exc:
             # Only this engine throws (e.g. WebKit and a stream body): a verdict, not bad
             # input. If every engine throws, the request itself is the problem.
@@ -953,6 +968,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--body-type", help="the Blob's type, with --body-kind blob")
     check.add_argument(
         "--upload-listener", action="store_true", help="XHR: an upload listener is registered"
+    )
+    check.add_argument(
+        "--reads",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a response header script reads (repeatable); fails if script cannot read it",
+    )
+    spaces = ("loopback", "local", "public")
+    check.add_argument(
+        "--address-space", choices=spaces, help="what the URL's host resolves to (LNA)"
+    )
+    check.add_argument(
+        "--page-address-space", choices=spaces, help="what the page's host resolves to (LNA)"
+    )
+    check.add_argument(
+        "--target-address-space", choices=spaces, help="fetch()'s targetAddressSpace option"
+    )
+    check.add_argument(
+        "--local-network-permission",
+        default="prompt",
+        choices=("granted", "denied", "prompt"),
+        help="the page's local network access permission (default prompt)",
     )
     check.add_argument(
         "--preflight-response",

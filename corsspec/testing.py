@@ -135,11 +135,14 @@ def _evaluate_all(
     browsers: Sequence[cs.BrowserProfile],
     cache: cs.PreflightCache | None,
     now: float,
+    reads: tuple[str, ...] = (),
 ) -> tuple[cs.Evaluation, ...]:
     if not browsers:
         raise ValueError("browsers must name at least one profile")
     target = as_server(server)
-    return tuple(cs.evaluate(request, target, browser=b, cache=cache, now=now) for b in browsers)
+    return tuple(
+        cs.evaluate(request, target, browser=b, cache=cache, now=now, reads=reads) for b in browsers
+    )
 
 
 def _reason_code(reason: cs.ReasonCode | str) -> cs.ReasonCode:
@@ -159,18 +162,22 @@ def assert_cors_allowed(
     browsers: Sequence[cs.BrowserProfile] = DEFAULT_BROWSERS,
     *,
     exposes: Iterable[str] = (),
+    reads: Iterable[str] = (),
     cache: cs.PreflightCache | None = None,
     now: float = 0.0,
 ) -> tuple[cs.Evaluation, ...]:
     """Assert that every browser in ``browsers`` lets script read the response.
 
     ``exposes`` names response headers script must also be able to read
-    (``Access-Control-Expose-Headers``). Returns the evaluations, one per browser.
+    (``Access-Control-Expose-Headers``). ``reads`` does the same through the engine
+    (``evaluate(reads=...)``): a header script reads as null fails with reason
+    ``header-not-exposed``, explained with its fix. Returns the evaluations, one per
+    browser.
 
     :raises CorsAssertionError: some browser blocks the request or hides a header; the
         message explains each of them, with the fix.
     """
-    evaluations = _evaluate_all(server, request, browsers, cache, now)
+    evaluations = _evaluate_all(server, request, browsers, cache, now, tuple(reads))
     blocked = [ev for ev in evaluations if not ev.allowed]
     if blocked:
         allowed = [ev.browser for ev in evaluations if ev.allowed]

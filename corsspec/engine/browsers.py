@@ -200,6 +200,21 @@ class BrowserProfile:
     #: then not sent in ``no-cors`` mode.
     no_cors_guards_body_content_type: bool = True
 
+    # -- Mixed content and Local Network Access ---------------------------------------
+    #: Whether only an ``https:`` page restricts mixed content (Mixed Content: every page
+    #: whose origin is potentially trustworthy does, ``http://localhost`` included).
+    mixed_content_only_from_https: bool = False
+    #: Secure Contexts: whether ``http://localhost`` is a potentially trustworthy URL
+    #: (the standard: yes, for engines that follow let-localhost-be-localhost).
+    localhost_is_trustworthy: bool = True
+    #: Whether names under ``.localhost`` (``api.localhost``) are trustworthy too.
+    localhost_subdomains_are_trustworthy: bool = True
+    #: WICG Local Network Access: whether a request into a more private address space
+    #: needs the ``local-network-access`` permission, and whether a request with a
+    #: ``targetAddressSpace``, to a private IP literal or to a ``.local`` name is exempt
+    #: from mixed-content blocking (then gated by the permission instead).
+    local_network_access: bool = False
+
     @functools.cached_property
     def safelist_rules(self) -> SafelistRules:
         """The request-header safelist as this engine applies it."""
@@ -261,6 +276,14 @@ CHROMIUM = BrowserProfile(
     # cur-redirect-error-302-no-location; mode "manual" still gives an opaque-redirect,
     # cur-redirect-manual-301-no-location).
     error_mode_needs_location=True,
+    # blink mixed_content_checker.cc: IsMixedContent needs a scheme that restricts mixed
+    # content (https); network::IsUrlPotentiallyTrustworthy accepts localhost and
+    # *.localhost (net::IsLocalHostname). Not recorded: the browser suite has no TLS
+    # origin yet.
+    mixed_content_only_from_https=True,
+    # Local Network Access permission since Chrome 142 ("New permission prompt for Local
+    # Network Access"; WPT fetch/local-network-access/). Not recorded.
+    local_network_access=True,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -309,6 +332,12 @@ FIREFOX = BrowserProfile(
     preflight_ignores_redirect_taint=True,
     # A result must exist for the resource (recorded: cur-cache-forced-preflight-xhr).
     cache_lookup_needs_entry=True,
+    # dom/security/nsMixedContentBlocker.cpp: ShouldLoad accepts every load of a page that
+    # is not https (parentIsHttps); IsPotentiallyTrustworthyLoopbackHost accepts "::1",
+    # "localhost" and 127.0.0.0/8, and no other name under .localhost. Not recorded.
+    mixed_content_only_from_https=True,
+    localhost_subdomains_are_trustworthy=False,
+    # No Local Network Access gating is modelled for Firefox: not recorded either way.
     # Not modelled: in the loopback harness Firefox ESR 153 sometimes sends a fresh
     # preflight where its cache should have answered (same case, different runs; see
     # docs/browsers.md "Firefox preflight-cache reuse"); the differential suite reports
@@ -365,6 +394,13 @@ WEBKIT = BrowserProfile(
     # A 3xx without Location is a final response in redirect mode "error" (recorded:
     # cur-redirect-error-302-no-location).
     error_mode_needs_location=True,
+    # Source/WebCore/loader/MixedContentChecker.cpp: only a secure (https) document
+    # restricts mixed content; loopback addresses and "localhost" are not mixed content,
+    # names under .localhost are. Not recorded: the browser suite has no TLS origin yet,
+    # so WebKit's treatment of http://localhost and http://127.0.0.1 is unproven.
+    mixed_content_only_from_https=True,
+    localhost_subdomains_are_trustworthy=False,
+    # No Local Network Access permission and no private-address mixed-content exemption.
 )
 
 #: The three browser profiles, in a fixed order.

@@ -21,11 +21,13 @@ from typing import Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
+from corsspec.engine._abnf import is_token
 from corsspec.engine._memo import remember
 from corsspec.engine.browsers import CHROMIUM, BrowserProfile
 from corsspec.engine.cache import CacheKey, PreflightCache
 from corsspec.engine.check import cors_check, visible_header_names
 from corsspec.engine.headers import HeaderPairs, byte_lowercase
+from corsspec.engine.mixed_content import pre_network_check
 from corsspec.engine.model import (
     Api,
     Body,
@@ -53,6 +55,7 @@ from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
 from corsspec.engine.safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
     CORS_SAFELISTED_METHODS,
+    FORBIDDEN_RESPONSE_HEADER_NAMES,
     REQUEST_BODY_HEADER_NAMES,
 )
 from corsspec.engine.url import URL, Origin
@@ -425,8 +428,79 @@ def _visible(
             credentialed=credentialed,
             wildcard_short_circuits=short_circuit,
         )
+        if cors:
+            hidden = _unexposed(response, result[0])
+            if hidden:
+                note = Note(code=NoteCode.UNEXPOSED_HEADERS, detail=", ".join(hidden))
+                result = (result[0], (*result[1], note))
         remember(response._memo, key, result)
     return result
+
+
+def _unexposed(response: Response, visible: tuple[str, ...]) -> tuple[str, ...]:
+    """Fetch: CORS filtered response — the header names on the response that script reads
+    as null (neither CORS-safelisted nor exposed), sorted.
+
+    The CORS protocol's own headers (``access-control-*``) and ``Set-Cookie`` (never
+    readable; its own note) are left out: nobody reads them from script.
+    """
+    shown = set(visible)
+    return tuple(
+        sorted(
+            name
+            for name in response.index
+            if name not in shown
+            and not name.startswith("access-control-")
+            and name not in FORBIDDEN_RESPONSE_HEADER_NAMES
+        )
+    )
+
+
+def _check_reads(evaluation: Evaluation, reads: tuple[str, ...]) -> Evaluation:
+    """Whether script can read each header in ``reads`` from the evaluation's response.
+
+    A header the response does not expose to script (``response.headers.get(name)`` is
+    null) turns the evaluation into a failed expectation: reason ``header-not-exposed``
+    (stage exposure) naming the first such header in ``reads`` order. A blocked
+    evaluation is returned unchanged: its own reason comes first.
+    """
+    if evaluation.reason is not None:
+        return evaluation
+    visible = evaluation.visible_headers if evaluation.readable else ()
+    for name in reads:
+        lowered = byte_lowercase(name)
+        if lowered not in visible:
+            response = evaluation.responses[-1] if evaluation.responses else None
+            present = response is not None and lowered in response.index
+            reason = Reason(
+                code=ReasonCode.HEADER_NOT_EXPOSED,
+                stage=Stage.EXPOSURE,
+                header=lowered,
+                value=name,
+                expected=None if present else "absent",
+            )
+            return attrs.evolve(evaluation, reason=reason)
+    return evaluation
+
+
+def _to_reads(reads: object) -> tuple[str, ...]:
+    """Validate ``evaluate(reads=...)``: header names script reads.
+
+    :raises InvalidRequestError: not an iterable of header-name strings.
+    """
+    if isinstance(reads, str):
+        reads = (reads,)
+    if not isinstance(reads, (tuple, list)):
+        raise InvalidRequestError(
+            "reads", reads, RequestProblem.BAD_ENUM_VALUE, "a tuple of header names"
+        )
+    names: tuple[object, ...] = tuple(reads)
+    for name in names:
+        if not isinstance(name, str) or not is_token(name):
+            raise InvalidRequestError(
+                "reads", name, RequestProblem.BAD_ENUM_VALUE, "a header name (an HTTP token)"
+            )
+    return tuple(str(name) for name in names)
 
 
 def _cors_failure(
@@ -459,6 +533,7 @@ class _Hop:
     __slots__ = (
         "cache_key",
         "method",
+        "notes",
         "origin_value",
         "pf_has_authorization",
         "pf_unsafe",
@@ -482,6 +557,8 @@ class _Hop:
         self.method = ""
         self.pf_unsafe: tuple[str, ...] = ()
         self.pf_has_authorization = False
+        #: Notes main fetch's pre-network checks add on this hop (assumptions made).
+        self.notes: tuple[Note, ...] = ()
 
 
 def _hop(
@@ -511,6 +588,12 @@ def _hop(
     hop.pf_has_authorization = pf_has_authorization
     origin = request.origin
     current = url_list[-1]
+    # Main fetch step 7: mixed content (and Local Network Access), before anything else.
+    if current.scheme != "https" or origin.scheme != "https" or profile.local_network_access:
+        reason, hop.notes = pre_network_check(request, current, profile, len(url_list) == 1)
+        if reason is not None:
+            hop.reason = reason
+            return hop
     tainted = len(url_list) > 1 and _redirect_tainted(origin, url_list)
     hop.serialized = serialized = "null" if tainted else origin.serialize()
 
@@ -585,13 +668,16 @@ def evaluate(
     browser: BrowserProfile = CHROMIUM,
     cache: PreflightCache | None = None,
     now: float = 0.0,
+    reads: tuple[str, ...] = (),
 ) -> Evaluation:
     """Fetch: fetch, as far as CORS goes — what ``browser`` does with ``request``.
 
     ``cache`` is the browser's preflight cache before the request (None: a fresh
     browser with caching left out of the result; pass ``PreflightCache()`` to start
     empty and get the updated cache back in ``Evaluation.cache``). ``now`` is the time
-    in seconds, used only for cache expiry.
+    in seconds, used only for cache expiry. ``reads`` names the response headers page
+    script reads (``("X-Total-Count",)``): one it cannot read fails the evaluation with
+    ``header-not-exposed`` (see :func:`_check_reads`).
 
     Never raises because of what the server answered.
 
@@ -599,6 +685,10 @@ def evaluate(
     :raises ScriptError: this engine throws synchronously for the request (e.g. WebKit
         and a ReadableStream body).
     """
+    if reads:
+        names = _to_reads(reads)
+        evaluation = evaluate(request, server, browser=browser, cache=cache, now=now)
+        return _check_reads(evaluation, names)
     respond = server.respond if type(server) is Exchange else _responder(server)
     profile = browser
     # The plan is keyed by the profile's identity (see _plan), inlined: it is most
@@ -632,6 +722,8 @@ def evaluate(
     reason: Reason | None
 
     while True:
+        if hop.notes:
+            notes += hop.notes
         reason = hop.reason
         if reason is not None:
             return _finish(request, profile, reason, notes, sent, responses, cache)

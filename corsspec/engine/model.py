@@ -30,6 +30,12 @@ from corsspec.engine._abnf import (
     normalize_header_value,
 )
 from corsspec.engine.headers import HeaderPairs, ci_key, index_headers, to_header_pairs, view
+from corsspec.engine.local_network import (
+    AddressSpace,
+    LocalNetworkPermission,
+    to_address_space,
+    to_permission,
+)
 from corsspec.engine.safelist import (
     is_cors_safelisted_method,
     is_forbidden_method,
@@ -333,6 +339,36 @@ def to_body(value: Body | None) -> Body | None:
     )
 
 
+def _to_address_space(
+    value: AddressSpace | Literal["loopback", "local", "public"] | None,
+) -> AddressSpace | None:
+    """Converter for ``Request.address_space``."""
+    return None if value is None else to_address_space(value, "address_space")
+
+
+def _to_page_address_space(
+    value: AddressSpace | Literal["loopback", "local", "public"] | None,
+) -> AddressSpace | None:
+    """Converter for ``Request.page_address_space``."""
+    return None if value is None else to_address_space(value, "page_address_space")
+
+
+def _to_target_address_space(
+    value: AddressSpace | Literal["loopback", "local", "public"] | None,
+) -> AddressSpace | None:
+    """Converter for ``Request.target_address_space``."""
+    return None if value is None else to_address_space(value, "target_address_space")
+
+
+def _to_permission(
+    value: LocalNetworkPermission | Literal["granted", "denied", "prompt"],
+) -> LocalNetworkPermission:
+    """Converter for ``Request.local_network_permission``."""
+    if value is LocalNetworkPermission.PROMPT:
+        return value  # fast path: the default
+    return to_permission(value)
+
+
 def _to_url(value: URL | str) -> URL:
     return parse_url(value)
 
@@ -350,6 +386,14 @@ class Request:
     For XHR, ``credentials="include"`` means ``withCredentials = true`` and
     ``upload_listener`` means an upload progress listener was registered before send().
 
+    Local Network Access (see :mod:`corsspec.engine.local_network`): corsspec cannot
+    resolve names, so ``address_space`` states what the URL's host resolves to and
+    ``page_address_space`` what the page's host resolves to (None: decided from an IP
+    literal or ``localhost``, else assumed ``public``, and the evaluation says so).
+    ``target_address_space`` is fetch()'s ``targetAddressSpace`` option, and
+    ``local_network_permission`` the state of the page's permission (a fresh profile:
+    ``prompt``).
+
     :raises ScriptError: the browser would throw synchronously for this request.
     :raises CorsspecError: the description itself is malformed.
     """
@@ -366,6 +410,16 @@ class Request:
     body: Body | None = attrs.field(default=None, converter=to_body)
     api: Api = attrs.field(default=Api.FETCH, converter=to_api)
     upload_listener: bool = False
+    address_space: AddressSpace | None = attrs.field(default=None, converter=_to_address_space)
+    page_address_space: AddressSpace | None = attrs.field(
+        default=None, converter=_to_page_address_space
+    )
+    target_address_space: AddressSpace | None = attrs.field(
+        default=None, converter=_to_target_address_space
+    )
+    local_network_permission: LocalNetworkPermission = attrs.field(
+        default=LocalNetworkPermission.PROMPT, converter=_to_permission
+    )
 
     def __attrs_post_init__(self) -> None:
         # The order below is the order of the Request constructor's steps (Fetch:
@@ -391,6 +445,13 @@ class Request:
                 )
             if self.body is not None and self.body.kind is BodyKind.STREAM:
                 raise InvalidRequestError("body", "stream", RequestProblem.FETCH_ONLY)
+            if self.target_address_space is not None:
+                raise InvalidRequestError(
+                    "target_address_space",
+                    self.target_address_space.value,
+                    RequestProblem.FETCH_ONLY,
+                    "targetAddressSpace is a fetch() option",
+                )
         else:
             if self.upload_listener:
                 raise InvalidRequestError("upload_listener", True, RequestProblem.XHR_ONLY)
@@ -523,6 +584,10 @@ _REQUEST_SETTERS = slot_setters(
     "body",
     "api",
     "upload_listener",
+    "address_space",
+    "page_address_space",
+    "target_address_space",
+    "local_network_permission",
 )
 
 
@@ -539,7 +604,7 @@ def wire_request(
 
     Precondition: every value is already valid and normalised (it was derived from a
     validated :class:`Request`); only the engine calls this. Mode, credentials, redirect
-    mode, API and upload listener are those of ``like``.
+    mode, API, upload listener and the Local Network Access fields are those of ``like``.
     """
     (
         set_method,
@@ -552,6 +617,10 @@ def wire_request(
         set_body,
         set_api,
         set_upload_listener,
+        set_address_space,
+        set_page_address_space,
+        set_target_address_space,
+        set_local_network_permission,
     ) = _REQUEST_SETTERS
     inst: Request = object.__new__(Request)
     set_method(inst, method)
@@ -564,4 +633,8 @@ def wire_request(
     set_body(inst, body)
     set_api(inst, like.api)
     set_upload_listener(inst, like.upload_listener)
+    set_address_space(inst, like.address_space)
+    set_page_address_space(inst, like.page_address_space)
+    set_target_address_space(inst, like.target_address_space)
+    set_local_network_permission(inst, like.local_network_permission)
     return inst

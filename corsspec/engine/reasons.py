@@ -35,6 +35,15 @@ class ReasonCode(enum.Enum):
     DISALLOWED_BY_MODE = "disallowed-by-mode"
     NO_CORS_REDIRECT_NOT_FOLLOW = "no-cors-redirect-not-follow"
     CORS_DISABLED_SCHEME = "cors-disabled-scheme"
+    # Request stage, before the CORS protocol (W3C Mixed Content, WICG Local Network
+    # Access): nothing reaches the server.
+    MIXED_CONTENT = "mixed-content"
+    LOCAL_NETWORK_INSECURE_CONTEXT = "local-network-insecure-context"
+    LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH = "local-network-address-space-mismatch"
+    LOCAL_NETWORK_PERMISSION_DENIED = "local-network-permission-denied"
+    #: Not a refusal: the browser asks the user first, and the request waits for the
+    #: answer (Chromium's Local Network Access prompt). Never reported as allowed.
+    LOCAL_NETWORK_PERMISSION_REQUIRED = "local-network-permission-required"
     # Preflight stage (Fetch: CORS-preflight fetch).
     PREFLIGHT_REDIRECT = "preflight-redirect"
     PREFLIGHT_STATUS_NOT_OK = "preflight-status-not-ok"
@@ -56,6 +65,9 @@ class ReasonCode(enum.Enum):
     REDIRECT_INVALID_LOCATION = "redirect-invalid-location"
     REDIRECT_NON_HTTP_SCHEME = "redirect-non-http-scheme"
     REDIRECT_STREAM_BODY = "redirect-stream-body"
+    # Exposure stage: the fetch resolves, but a header the caller says script reads is
+    # not readable (``evaluate(reads=...)``): a failed expectation, not a network error.
+    HEADER_NOT_EXPOSED = "header-not-exposed"
 
 
 class NoteCode(enum.Enum):
@@ -78,6 +90,17 @@ class NoteCode(enum.Enum):
     TOO_MANY_HEADER_LINES = "too-many-header-lines"
     OPAQUE_RESPONSE = "opaque-response"
     ACAC_IGNORED_WITHOUT_CREDENTIALS = "acac-ignored-without-credentials"
+    #: A host name's address space was not stated, so corsspec assumed one (detail:
+    #: "host=space").
+    ADDRESS_SPACE_ASSUMED = "address-space-assumed"
+    #: A Local Network Access request went ahead because the permission is granted.
+    LOCAL_NETWORK_PERMISSION_GRANTED = "local-network-permission-granted"
+    #: An http: URL from an https: page was not blocked as mixed content because it
+    #: targets the local network (the permission gates it instead).
+    MIXED_CONTENT_EXEMPT_LOCAL_NETWORK = "mixed-content-exempt-local-network"
+    #: The response carries headers script cannot read (not safelisted, not exposed);
+    #: detail: their lowercase names, comma-separated.
+    UNEXPOSED_HEADERS = "unexposed-headers"
 
 
 @attrs.frozen(kw_only=True)

@@ -47,6 +47,11 @@ _STAGES_OF: Mapping[ReasonCode, str] = MappingProxyType(
         _R.DISALLOWED_BY_MODE: "request",
         _R.NO_CORS_REDIRECT_NOT_FOLLOW: "request",
         _R.CORS_DISABLED_SCHEME: "request",
+        _R.MIXED_CONTENT: "request (any hop)",
+        _R.LOCAL_NETWORK_INSECURE_CONTEXT: "request (any hop)",
+        _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH: "request (any hop)",
+        _R.LOCAL_NETWORK_PERMISSION_DENIED: "request (any hop)",
+        _R.LOCAL_NETWORK_PERMISSION_REQUIRED: "request (any hop)",
         _R.PREFLIGHT_REDIRECT: "preflight",
         _R.PREFLIGHT_STATUS_NOT_OK: "preflight",
         _R.ACAM_INVALID: "preflight",
@@ -65,6 +70,7 @@ _STAGES_OF: Mapping[ReasonCode, str] = MappingProxyType(
         _R.REDIRECT_INVALID_LOCATION: "redirect",
         _R.REDIRECT_NON_HTTP_SCHEME: "redirect",
         _R.REDIRECT_STREAM_BODY: "redirect",
+        _R.HEADER_NOT_EXPOSED: "exposure",
     }
 )
 

@@ -117,6 +117,42 @@ def _fix_template(code: ReasonCode) -> str:
                 "{url} uses the {scheme}: scheme, which CORS does not cover: serve it over http(s)"
                 " (for local files, run a local web server instead of opening file:// pages)"
             )
+        case ReasonCode.HEADER_NOT_EXPOSED:
+            return (
+                "script will read null for: {header_lower}; add Access-Control-Expose-Headers:"
+                " {value} to the actual response (credentialed requests need the name itself,"
+                ' not "*")'
+            )
+        case ReasonCode.MIXED_CONTENT:
+            return (
+                "serve the API over https (an https page may not fetch {url} over plain http;"
+                " no request is sent, so no server header can fix it); for a server on the"
+                " user's machine use http://localhost or http://127.0.0.1, which browsers treat"
+                " as trustworthy, and for a device on the local network Chromium lets the page"
+                ' ask for local network access (the fetch() option targetAddressSpace: "local")'
+            )
+        case ReasonCode.LOCAL_NETWORK_INSECURE_CONTEXT:
+            return (
+                "serve the page over https: only a secure context may ask for local network"
+                " access, and {url} is in the {value} address space"
+            )
+        case ReasonCode.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH:
+            return (
+                'fix targetAddressSpace: the page declared "{expected}" but {url} is in the'
+                ' "{value}" address space (or drop the option and serve the API over https)'
+            )
+        case ReasonCode.LOCAL_NETWORK_PERMISSION_DENIED:
+            return (
+                "the user (or the browser's policy) denied this site local network access: it"
+                " must be re-granted in the site settings before {url} can be reached; or serve"
+                " the API from a public https address"
+            )
+        case ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED:
+            return (
+                "nothing is wrong with the server: the user must allow local network access for"
+                " {origin} first (in tests, grant the local-network-access permission); to avoid"
+                " the prompt, serve the API from a public https address"
+            )
         case ReasonCode.PREFLIGHT_REDIRECT:
             return (
                 "answer the OPTIONS request for {url} itself with 204 or 200 (it answered with a"
@@ -216,6 +252,11 @@ def fix_for(reason: Reason, request: Request | None = None) -> Fix:
             ReasonCode.DISALLOWED_BY_MODE
             | ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW
             | ReasonCode.CORS_DISABLED_SCHEME
+            | ReasonCode.MIXED_CONTENT
+            | ReasonCode.LOCAL_NETWORK_INSECURE_CONTEXT
+            | ReasonCode.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH
+            | ReasonCode.LOCAL_NETWORK_PERMISSION_DENIED
+            | ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED
         ):
             return Fix(code=code, action=FixAction.CHANGE_REQUEST, response=Stage.REQUEST)
         case ReasonCode.PREFLIGHT_REDIRECT | ReasonCode.PREFLIGHT_STATUS_NOT_OK:
@@ -275,6 +316,14 @@ def fix_for(reason: Reason, request: Request | None = None) -> Fix:
             )
         case ReasonCode.REDIRECT_MODE_ERROR | ReasonCode.REDIRECT_STREAM_BODY:
             return Fix(code=code, action=FixAction.CHANGE_REQUEST, response=Stage.REQUEST)
+        case ReasonCode.HEADER_NOT_EXPOSED:
+            return Fix(
+                code=code,
+                action=FixAction.ADD_TO_LIST,
+                response=Stage.ACTUAL,
+                header="access-control-expose-headers",
+                value=reason.value,
+            )
         case (
             ReasonCode.REDIRECT_TOO_MANY
             | ReasonCode.REDIRECT_HAS_CREDENTIALS

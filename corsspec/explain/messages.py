@@ -63,6 +63,18 @@ _CR_XHR_HINT = (
     " the withCredentials attribute."
 )
 
+# No engine logs anything when script reads an unexposed header: the read returns null.
+_NOT_EXPOSED = (
+    "(no console message) the {kind} resolves, but response.headers.get('{value}') returns"
+    " null: the response{absent} does not list {value} in Access-Control-Expose-Headers."
+)
+
+# Engines without a modelled Local Network Access gate never report its codes.
+_NO_LNA = (
+    "(corsspec does not model this engine as gating local network requests, so it never"
+    " reports this for the request to {url})"
+)
+
 _C = BrowserFamily.CHROMIUM
 _F = BrowserFamily.FIREFOX
 _W = BrowserFamily.WEBKIT
@@ -382,6 +394,83 @@ CONSOLE_MESSAGES: Mapping[tuple[BrowserFamily, ReasonCode], str] = MappingProxyT
             "HTTP-redirect fetch step 11: a {status} redirect of a request whose body is a stream"
             " cannot resend the body: network error."
         ),
+        # -- What script can read (evaluate(reads=...)): no engine logs anything ------------
+        (_C, _R.HEADER_NOT_EXPOSED): _NOT_EXPOSED,
+        (_F, _R.HEADER_NOT_EXPOSED): _NOT_EXPOSED,
+        (_W, _R.HEADER_NOT_EXPOSED): _NOT_EXPOSED,
+        (_S, _R.HEADER_NOT_EXPOSED): (
+            "CORS filtered response: {value} is neither a CORS-safelisted response-header name"
+            " nor in the CORS-exposed header-name list{absent}, so"
+            " response.headers.get('{value}') returns null."
+        ),
+        # -- Mixed content (W3C Mixed Content) ----------------------------------------------
+        # Chromium: blink mixed_content_checker.cc (the page's URL is not known to corsspec;
+        # {page} is its origin).
+        (_C, _R.MIXED_CONTENT): (
+            "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an"
+            " insecure {insecure_kind} '{url}'. This request has been blocked; the content must"
+            " be served over HTTPS."
+        ),
+        # Firefox: dom/locales security.properties BlockMixedActiveContent.
+        (_F, _R.MIXED_CONTENT): "Blocked loading mixed active content \u201c{url}\u201d",
+        # WebKit: MixedContentChecker.cpp, then the loader's access-control line.
+        (_W, _R.MIXED_CONTENT): (
+            "[blocked] The page at {page} requested insecure content from {url}. This content"
+            " was blocked and must be served over HTTPS.\nNot allowed to request resource"
+            "\n{api} cannot load {url} due to access control checks."
+        ),
+        (_S, _R.MIXED_CONTENT): (
+            "Main fetch: should fetching request be blocked as mixed content? returns blocked:"
+            " {url} is not a potentially trustworthy URL and the page {origin} prohibits mixed"
+            " security contexts: network error."
+        ),
+        # -- Local Network Access (WICG; Chromium since 142) -----------------------------------
+        (_C, _R.LOCAL_NETWORK_INSECURE_CONTEXT): (
+            "Access to {kind} at '{url}' from origin '{origin}' has been blocked: the request"
+            " targets the {value} address space from a {expected} page that is not a secure"
+            " context (Local Network Access)."
+        ),
+        (_C, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH): (
+            "Access to {kind} at '{url}' from origin '{origin}' has been blocked: the request's"
+            " targetAddressSpace is '{expected}' but the server is in the '{value}' address"
+            " space (Local Network Access)."
+        ),
+        (_C, _R.LOCAL_NETWORK_PERMISSION_DENIED): (
+            "Access to {kind} at '{url}' from origin '{origin}' has been blocked: permission to"
+            " access the local network ({value} address space) was denied for this site."
+        ),
+        (_C, _R.LOCAL_NETWORK_PERMISSION_REQUIRED): (
+            "{origin} wants to access devices on your local network: Chromium shows the Local"
+            " Network Access prompt, and the request to '{url}' ({value} address space, from a"
+            " {expected} page) waits for the user's answer; it is sent only if the user allows"
+            " it."
+        ),
+        (_S, _R.LOCAL_NETWORK_INSECURE_CONTEXT): (
+            "Local Network Access: {url} is in the {value} address space, more private than the"
+            " page's ({expected}), and the page is not a secure context: network error."
+        ),
+        (_S, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH): (
+            "Local Network Access: the request's target IP address space is '{expected}' but"
+            " {url} is in the '{value}' address space: network error."
+        ),
+        (_S, _R.LOCAL_NETWORK_PERMISSION_DENIED): (
+            "Local Network Access: {url} is in the {value} address space, more private than the"
+            " page's ({expected}), and the local-network-access permission is denied: network"
+            " error."
+        ),
+        (_S, _R.LOCAL_NETWORK_PERMISSION_REQUIRED): (
+            "Local Network Access: {url} is in the {value} address space, more private than the"
+            " page's ({expected}): the user agent requests the local-network-access permission;"
+            " the fetch waits for the user's answer and fails if it is not granted."
+        ),
+        (_F, _R.LOCAL_NETWORK_INSECURE_CONTEXT): _NO_LNA,
+        (_F, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH): _NO_LNA,
+        (_F, _R.LOCAL_NETWORK_PERMISSION_DENIED): _NO_LNA,
+        (_F, _R.LOCAL_NETWORK_PERMISSION_REQUIRED): _NO_LNA,
+        (_W, _R.LOCAL_NETWORK_INSECURE_CONTEXT): _NO_LNA,
+        (_W, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH): _NO_LNA,
+        (_W, _R.LOCAL_NETWORK_PERMISSION_DENIED): _NO_LNA,
+        (_W, _R.LOCAL_NETWORK_PERMISSION_REQUIRED): _NO_LNA,
     }
 )
 
@@ -405,6 +494,34 @@ APPROXIMATE: frozenset[tuple[BrowserFamily, ReasonCode]] = frozenset(
         (_W, _R.NO_CORS_REDIRECT_NOT_FOLLOW),
         (_W, _R.REDIRECT_INVALID_LOCATION),
         (_W, _R.REDIRECT_STREAM_BODY),
+        (_C, _R.HEADER_NOT_EXPOSED),
+        (_F, _R.HEADER_NOT_EXPOSED),
+        (_W, _R.HEADER_NOT_EXPOSED),
+        # Chromium's Local Network Access console text is not confirmed in its source.
+        (_C, _R.LOCAL_NETWORK_INSECURE_CONTEXT),
+        (_C, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH),
+        (_C, _R.LOCAL_NETWORK_PERMISSION_DENIED),
+        (_C, _R.LOCAL_NETWORK_PERMISSION_REQUIRED),
+        (_F, _R.LOCAL_NETWORK_INSECURE_CONTEXT),
+        (_F, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH),
+        (_F, _R.LOCAL_NETWORK_PERMISSION_DENIED),
+        (_F, _R.LOCAL_NETWORK_PERMISSION_REQUIRED),
+        (_W, _R.LOCAL_NETWORK_INSECURE_CONTEXT),
+        (_W, _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH),
+        (_W, _R.LOCAL_NETWORK_PERMISSION_DENIED),
+        (_W, _R.LOCAL_NETWORK_PERMISSION_REQUIRED),
+    }
+)
+
+#: Reasons decided before anything is sent for the URL they name (a redirect target
+#: included): their ``{url}`` is the reason's own URL, not the last one sent.
+_PRE_NETWORK_CODES = frozenset(
+    {
+        _R.MIXED_CONTENT,
+        _R.LOCAL_NETWORK_INSECURE_CONTEXT,
+        _R.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH,
+        _R.LOCAL_NETWORK_PERMISSION_DENIED,
+        _R.LOCAL_NETWORK_PERMISSION_REQUIRED,
     }
 )
 
@@ -523,6 +640,8 @@ def _context(evaluation: Evaluation, reason: Reason, profile: BrowserProfile) ->
         if not status:
             status = str(answer.status)
         target = _location_target(answer, url)
+    if reason.code in _PRE_NETWORK_CODES and reason.url:
+        url = reason.url
     if reason.code in (_R.REDIRECT_HAS_CREDENTIALS, _R.REDIRECT_NON_HTTP_SCHEME) and reason.value:
         target = reason.value
     if reason.code is _R.METHOD_NOT_ALLOWED and reason.value:
@@ -548,6 +667,7 @@ def _context(evaluation: Evaluation, reason: Reason, profile: BrowserProfile) ->
         "status": status or "0",
         "target": target,
         "header": _display(reason.header),
+        "header_lower": reason.header or "",
         "request_header": _script_casing(request, value) if value else "",
         "expected": reason.expected or "",
         "stage": _stage_word(reason.stage),
@@ -557,6 +677,11 @@ def _context(evaluation: Evaluation, reason: Reason, profile: BrowserProfile) ->
         "max_redirects": str(profile.max_redirects),
         "response": _response_phrase(reason.stage, method, status),
         "scheme": request.url.scheme,
+        "page": request.origin.serialize() + "/",
+        "absent": " does not carry the header at all and"
+        if reason.code is _R.HEADER_NOT_EXPOSED and reason.expected == "absent"
+        else "",
+        "insecure_kind": "XMLHttpRequest endpoint" if api_is_xhr else "resource",
     }
 
 

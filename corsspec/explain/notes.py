@@ -70,10 +70,33 @@ NOTE_MESSAGES: Mapping[NoteCode, str] = MappingProxyType(
         NoteCode.ACAC_IGNORED_WITHOUT_CREDENTIALS: (
             "Access-Control-Allow-Credentials is ignored because the request sends no credentials"
         ),
+        NoteCode.ADDRESS_SPACE_ASSUMED: (
+            "corsspec cannot resolve host names and assumed the address space {detail}; state"
+            " it with address_space= / page_address_space= if it differs"
+        ),
+        NoteCode.LOCAL_NETWORK_PERMISSION_GRANTED: (
+            "the request to {detail} reaches the local network only because the page's local"
+            " network access permission is granted"
+        ),
+        NoteCode.MIXED_CONTENT_EXEMPT_LOCAL_NETWORK: (
+            "the plain-http request to {detail} is not blocked as mixed content because it"
+            " targets the local network; the local network access permission decides instead"
+        ),
+        NoteCode.UNEXPOSED_HEADERS: (
+            "script will read null for: {detail}; add Access-Control-Expose-Headers: {exposed}"
+        ),
     }
 )
 
 
 def note_message(note: Note) -> str:
     """One note in words."""
-    return NOTE_MESSAGES[note.code].format(detail=note.detail or "")
+    detail = note.detail or ""
+    exposed = ", ".join(_display_name(name) for name in detail.split(", ") if name)
+    return NOTE_MESSAGES[note.code].format(detail=detail, exposed=exposed)
+
+
+def _display_name(name: str) -> str:
+    """A lowercase header name in the usual display casing (``x-total-count`` ->
+    ``X-Total-Count``)."""
+    return "-".join(part[:1].upper() + part[1:] for part in name.split("-"))

@@ -10,6 +10,7 @@ import attrs
 
 from corsspec.engine.browsers import BrowserProfile
 from corsspec.engine.fetch import Evaluation, Exchange
+from corsspec.engine.reasons import ReasonCode
 from corsspec.explain.causes import (
     PreflightCause,
     cause_message,
@@ -169,6 +170,11 @@ def explanation(evaluation: Evaluation, browser: BrowserProfile | None = None) -
     d = diagnose(evaluation, browser)
     req = evaluation.request
     verdict = "allowed" if evaluation.allowed else "blocked"
+    if evaluation.reason is not None:
+        if evaluation.reason.code is ReasonCode.HEADER_NOT_EXPOSED:
+            verdict = "the fetch resolves, but script cannot read a header it reads"
+        elif evaluation.reason.code is ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED:
+            verdict = "needs the user's permission (not sent until the user allows it)"
     lines = [f"{req.method} {req.url} from {req.origin} [{d.browser.name}]: {verdict}"]
     reason = evaluation.reason
     if reason is not None:

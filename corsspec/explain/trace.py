@@ -79,6 +79,8 @@ class CheckCode(enum.Enum):
 
     MODE = "mode"
     SCHEME = "scheme"
+    MIXED_CONTENT = "mixed-content"
+    LOCAL_NETWORK = "local-network"
     PREFLIGHT_NEEDED = "preflight-needed"
     PREFLIGHT_CACHE = "preflight-cache"
     STATUS = "status"
@@ -133,6 +135,17 @@ def check_for_reason(code: ReasonCode) -> CheckCode:
             return CheckCode.MODE
         case ReasonCode.CORS_DISABLED_SCHEME:
             return CheckCode.SCHEME
+        case ReasonCode.MIXED_CONTENT:
+            return CheckCode.MIXED_CONTENT
+        case ReasonCode.HEADER_NOT_EXPOSED:
+            return CheckCode.EXPOSE
+        case (
+            ReasonCode.LOCAL_NETWORK_INSECURE_CONTEXT
+            | ReasonCode.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH
+            | ReasonCode.LOCAL_NETWORK_PERMISSION_DENIED
+            | ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED
+        ):
+            return CheckCode.LOCAL_NETWORK
         case ReasonCode.PREFLIGHT_REDIRECT | ReasonCode.PREFLIGHT_STATUS_NOT_OK:
             return CheckCode.STATUS
         case ReasonCode.ACAM_INVALID:
@@ -170,6 +183,13 @@ def check_for_reason(code: ReasonCode) -> CheckCode:
 
 
 _ABSENT = "(absent)"
+#: What the Local Network Access check wanted, per reason.
+_LOCAL_NETWORK_EXPECTED = {
+    ReasonCode.LOCAL_NETWORK_INSECURE_CONTEXT: "a secure-context page",
+    ReasonCode.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH: "the declared targetAddressSpace",
+    ReasonCode.LOCAL_NETWORK_PERMISSION_DENIED: "local network permission granted",
+    ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED: "local network permission granted",
+}
 #: A trace keeps this many requests at each end of a long redirect chain.
 _KEEP_HOPS = 3
 
@@ -404,6 +424,25 @@ def _trace(evaluation: Evaluation, profile: BrowserProfile, *, settle: bool) -> 
             )
         )
         return tuple(checks)
+    if reason is not None and reason.stage is Stage.REQUEST and not evaluation.sent:
+        boundary = check_for_reason(reason.code)
+        if boundary in (CheckCode.MIXED_CONTENT, CheckCode.LOCAL_NETWORK):
+            # Main fetch step 7 / Local Network Access: decided before anything was sent.
+            mixed = boundary is CheckCode.MIXED_CONTENT
+            checks.append(
+                Check(
+                    code=boundary,
+                    stage=Stage.REQUEST,
+                    outcome=Outcome.FAIL,
+                    observed=reason.url
+                    if mixed
+                    else f"{reason.value} address space, from a {reason.expected} page",
+                    expected="a potentially trustworthy URL (https)"
+                    if mixed
+                    else _LOCAL_NETWORK_EXPECTED.get(reason.code, ""),
+                )
+            )
+            return tuple(checks)
     causes = preflight_causes(request, profile)
     if request.mode is Mode.CORS and cross:
         checks.append(

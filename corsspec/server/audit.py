@@ -192,7 +192,10 @@ FIXES: dict[FindingCode, str] = {
         "requests; list the header names."
     ),
     FindingCode.PRIVATE_NETWORK_ANY_ORIGIN: (
-        "Grant private-network access only to the origins that need it, never to any origin."
+        "Grant private-network access only to the origins that need it, never to any origin. "
+        "The Private Network Access preflight is superseded by Local Network Access (a user "
+        "permission in Chromium 142+, which no server header grants), so this matters only "
+        "for browsers that still send Access-Control-Request-Private-Network."
     ),
     FindingCode.ORIGIN_REGEX: (
         "Prefer exact origins and structured patterns; keep regexes anchored, escaped, "

@@ -54,6 +54,7 @@ from corsspec.engine._abnf import MAX_ORIGIN_LEN, is_token
 from corsspec.engine._memo import remember
 from corsspec.engine.browsers import CHROMIUM, BrowserProfile
 from corsspec.engine.headers import HeaderNameSet, byte_lowercase
+from corsspec.engine.mixed_content import pre_network_check
 from corsspec.engine.model import Mode, RedirectMode, Request, Response
 from corsspec.engine.preflight import effective_body, unsafe_header_names, uses_cors_preflight_flag
 from corsspec.engine.safelist import (
@@ -211,7 +212,9 @@ _MESSAGES: dict[ProblemCode, str] = {
         "(or set dangerously_allow_max_age_out_of_range)"
     ),
     ProblemCode.PRIVATE_NETWORK_ANY_ORIGIN: (
-        "private-network access for any origin lets every public site reach this device "
+        "private-network access for any origin lets every public site reach this device in "
+        "browsers that still honour the Private Network Access preflight (superseded by Local "
+        "Network Access, a user permission, in current Chromium) "
         "(or set dangerously_allow_private_network_from_any_origin)"
     ),
     ProblemCode.UNSUPPORTED_OPTION: "this option cannot be modelled by a corsspec Policy",
@@ -827,6 +830,12 @@ class Policy:
     #: Seconds a browser may cache a preflight answer (None: no header, browser default).
     max_age: int | None = None
     #: Whether to answer ``Access-Control-Request-Private-Network: true`` positively.
+    #: Superseded: that preflight belongs to Private Network Access, which Chromium put on
+    #: hold and replaced with Local Network Access (since Chrome 142 a *user permission*
+    #: gates requests into a more private address space; no server header grants it, see
+    #: :mod:`corsspec.engine.local_network`). Firefox and WebKit never shipped it. The knob
+    #: stays for servers that still answer the header (older Chromium builds, enterprise
+    #: policies); in current engines it changes nothing.
     allow_private_network: bool = False
     #: Whether preflights go on to the application (which sets the status) after the
     #: policy adds its headers, instead of the policy answering them itself.
@@ -982,6 +991,8 @@ class Policy:
         The same verdict as ``corsspec.evaluate(request, policy, browser=browser)
         .allowed``, computed from the policy's tables instead of running the fetch.
         """
+        if pre_network_check(request, request.url, browser, True)[0] is not None:
+            return False  # mixed content or Local Network Access: no server can help
         return self._compiled.allows(request, browser)
 
     # -- plain data ------------------------------------------------------------------

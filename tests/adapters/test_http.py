@@ -107,6 +107,9 @@ def test_preflight_and_actual_go_over_the_wire(loopback: tuple[str, list[dict[st
         headers=[("Authorization", "Bearer t"), ("Content-Type", "application/json")],
         body=cs.Body.text("{}"),
         credentials="include",
+        # A public page calling a loopback server: Chromium's Local Network Access asks
+        # the user first; this test is about the wire, so the permission is granted.
+        local_network_permission="granted",
     )
     evs = assert_cors_allowed(HttpServer(), request, exposes=["x-request-id"])
     assert [entry["method"] for entry in log] == ["OPTIONS", "PUT"] * len(evs)

@@ -293,3 +293,31 @@ def test_factories_for_asgi_and_wsgi(pytester: pytest.Pytester) -> None:
             assert_cors_allowed(cors_asgi_server(app, lifespan=False), REQ)
     """)
     pytester.runpytest(*PLUGIN_ARGS).assert_outcomes(passed=2)
+
+
+def test_allowed_with_reads_fails_on_an_unexposed_header() -> None:
+    origin = "https://app.example"
+    req = cs.Request(url="https://api.example/items", origin=origin)
+    hidden = cs.Exchange(
+        actual=cs.Response(
+            status=200,
+            headers=(("Access-Control-Allow-Origin", origin), ("X-Total-Count", "10")),
+        )
+    )
+    with pytest.raises(CorsAssertionError) as info:
+        assert_cors_allowed(hidden, req, reads=("X-Total-Count",))
+    text = str(info.value)
+    assert "header-not-exposed" in text
+    assert "Access-Control-Expose-Headers: X-Total-Count" in text
+    exposed = cs.Exchange(
+        actual=cs.Response(
+            status=200,
+            headers=(
+                ("Access-Control-Allow-Origin", origin),
+                ("X-Total-Count", "10"),
+                ("Access-Control-Expose-Headers", "X-Total-Count"),
+            ),
+        )
+    )
+    evaluations = assert_cors_allowed(exposed, req, reads=("X-Total-Count",))
+    assert all("x-total-count" in ev.visible_headers for ev in evaluations)

@@ -17,6 +17,40 @@ OK_PREFLIGHT = [
 
 #: reason code -> (arguments after ``corsspec check``, browser to run).
 REASON_FLAGS: dict[ReasonCode, tuple[list[str], str]] = {
+    ReasonCode.MIXED_CONTENT: (
+        ["http://api.example/items/1", "--origin", APP, "--response", "200", ACAO],
+        "chromium",
+    ),
+    ReasonCode.LOCAL_NETWORK_INSECURE_CONTEXT: (
+        ["http://192.168.1.10/api", "--origin", "http://app.example"],
+        "chromium",
+    ),
+    ReasonCode.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH: (
+        ["https://192.168.1.10/api", "--origin", APP, "--target-address-space", "loopback"],
+        "chromium",
+    ),
+    ReasonCode.LOCAL_NETWORK_PERMISSION_DENIED: (
+        ["http://127.0.0.1:8080/", "--origin", APP, "--local-network-permission", "denied"],
+        "chromium",
+    ),
+    ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED: (
+        ["https://192.168.1.10/api", "--origin", APP],
+        "chromium",
+    ),
+    ReasonCode.HEADER_NOT_EXPOSED: (
+        [
+            API,
+            "--origin",
+            APP,
+            "--response",
+            "200",
+            ACAO,
+            "X-Total-Count: 10",
+            "--reads",
+            "X-Total-Count",
+        ],
+        "chromium",
+    ),
     ReasonCode.DISALLOWED_BY_MODE: ([API, "--origin", APP, "--mode", "same-origin"], "chromium"),
     ReasonCode.NO_CORS_REDIRECT_NOT_FOLLOW: (
         [API, "--origin", APP, "--mode", "no-cors", "--redirect", "error"],

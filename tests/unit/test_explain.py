@@ -69,6 +69,8 @@ class ReasonCase:
     server: cs.Exchange
     #: Substrings the Chromium console message must contain (real values filled in).
     shows: tuple[str, ...] = ()
+    #: Response headers the script reads (``evaluate(reads=...)``).
+    reads: tuple[str, ...] = ()
 
 
 def _x(actual: cs.Response, preflight: cs.Response | None = None) -> cs.Exchange:
@@ -76,6 +78,46 @@ def _x(actual: cs.Response, preflight: cs.Response | None = None) -> cs.Exchange
 
 
 REASON_CASES: tuple[ReasonCase, ...] = (
+    ReasonCase(
+        code=ReasonCode.HEADER_NOT_EXPOSED,
+        request=_req(),
+        server=_x(_resp(200, ACAO, ("X-Total-Count", "10"))),
+        reads=("X-Total-Count",),
+        shows=("X-Total-Count", "null"),
+    ),
+    ReasonCase(
+        code=ReasonCode.MIXED_CONTENT,
+        request=_req(url="http://api.example/items/1"),
+        server=_x(_resp(200, ACAO)),
+        shows=(
+            "Mixed Content: The page at 'https://app.example/' was loaded over HTTPS",
+            "insecure resource 'http://api.example/items/1'",
+        ),
+    ),
+    ReasonCase(
+        code=ReasonCode.LOCAL_NETWORK_INSECURE_CONTEXT,
+        request=_req(url="http://192.168.1.10/api", origin="http://app.example"),
+        server=_x(_resp(200, ACAO)),
+        shows=("'http://192.168.1.10/api'", "local address space"),
+    ),
+    ReasonCase(
+        code=ReasonCode.LOCAL_NETWORK_ADDRESS_SPACE_MISMATCH,
+        request=_req(url="https://192.168.1.10/api", target_address_space="loopback"),
+        server=_x(_resp(200, ACAO)),
+        shows=("'loopback'", "'local' address space"),
+    ),
+    ReasonCase(
+        code=ReasonCode.LOCAL_NETWORK_PERMISSION_DENIED,
+        request=_req(url="http://127.0.0.1:8080/", local_network_permission="denied"),
+        server=_x(_resp(200, ACAO)),
+        shows=("was denied",),
+    ),
+    ReasonCase(
+        code=ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED,
+        request=_req(url="https://192.168.1.10/api"),
+        server=_x(_resp(200, ACAO)),
+        shows=("waits for the user's answer",),
+    ),
     ReasonCase(
         code=ReasonCode.DISALLOWED_BY_MODE,
         request=_req(mode="same-origin"),
@@ -258,7 +300,7 @@ def test_reason_table_covers_every_code() -> None:
 
 @pytest.mark.parametrize("case", REASON_CASES, ids=_ids(REASON_CASES))
 def test_reason_reachable_in_chromium(case: ReasonCase) -> None:
-    ev = cs.evaluate(case.request, case.server, browser=cs.CHROMIUM)
+    ev = cs.evaluate(case.request, case.server, browser=cs.CHROMIUM, reads=case.reads)
     assert ev.reason is not None
     assert ev.reason.code is case.code
     message = console_message(ev)
@@ -270,7 +312,7 @@ def test_reason_reachable_in_chromium(case: ReasonCase) -> None:
 def _evaluate(case: ReasonCase, browser: cs.BrowserProfile) -> cs.Evaluation:
     """Evaluate, skipping where this engine throws synchronously (a stream body in WebKit)."""
     try:
-        return cs.evaluate(case.request, case.server, browser=browser)
+        return cs.evaluate(case.request, case.server, browser=browser, reads=case.reads)
     except cs.ScriptError as exc:
         pytest.skip(f"{browser.name} throws TypeError for this request ({exc.reason.value})")
 
@@ -296,7 +338,7 @@ def test_wording_is_filled_for_every_profile(case: ReasonCase, browser: cs.Brows
 def test_each_family_words_the_chromium_verdicts(family: BrowserFamily) -> None:
     profile = cs.get_profile(family.value)
     for case in REASON_CASES:
-        ev = cs.evaluate(case.request, case.server, browser=cs.CHROMIUM)
+        ev = cs.evaluate(case.request, case.server, browser=cs.CHROMIUM, reads=case.reads)
         message = console_message(ev, profile)
         assert message is not None
         assert "{" not in message.replace('{"', "")
@@ -596,7 +638,7 @@ def test_no_myths_for_a_clean_pass() -> None:
 
 def test_diagnosis_dict_has_codes_not_wording() -> None:
     case = _BY_CODE[ReasonCode.PREFLIGHT_STATUS_NOT_OK]
-    ev = cs.evaluate(case.request, case.server)
+    ev = cs.evaluate(case.request, case.server, reads=case.reads)
     data = diagnose(ev, server=case.server).to_dict()
     assert data["reason"]["code"] == "preflight-status-not-ok"
     assert data["fix"]["action"] == "set-status"
@@ -607,7 +649,7 @@ def test_diagnosis_dict_has_codes_not_wording() -> None:
 
 def test_evaluation_explain_delegates() -> None:
     case = _BY_CODE[ReasonCode.ACAO_MISSING]
-    ev = cs.evaluate(case.request, case.server, browser=cs.FIREFOX)
+    ev = cs.evaluate(case.request, case.server, browser=cs.FIREFOX, reads=case.reads)
     text = cs.explanation(ev)
     assert "CORS header \u2018Access-Control-Allow-Origin\u2019 missing" in text
     assert "Status code: 200." in text
