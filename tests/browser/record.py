@@ -1,7 +1,8 @@
 """Record what real browsers do with the CORS cases.
 
     python -m tests.browser.record --browser chromium|firefox|webkit|all
-        [--cases GLOB ...] [--only ID_GLOB] [--random N --seed S] [--out DIR]
+        [--cases GLOB ...] [--only ID_GLOB] [--random N] [--chains N] [--sequences N]
+        [--seed S] [--out DIR]
 
 Writes DIR/<browser>-<major>.jsonl (default DIR: tests/conformance/recorded), one line per
 case that was observed, sorted by case id:
@@ -37,9 +38,13 @@ __all__ = ["generate_random_cases", "main", "recording_lines"]
 DEFAULT_OUT = REPO_ROOT / "tests" / "conformance" / "recorded"
 
 
-def generate_random_cases(seed: int, count: int) -> list[Case]:
-    """Random cases from tests/browser/generate.py (written separately; imported lazily)."""
-    if count <= 0:
+def generate_random_cases(
+    seed: int, count: int, *, chains: int = 0, sequences: int = 0
+) -> list[Case]:
+    """Random cases for ``seed``: ``count`` single requests (tests/browser/generate.py),
+    then ``chains`` redirect chains and ``sequences`` preflight-cache sequences
+    (tests/browser/generate_multi.py)."""
+    if count <= 0 and chains <= 0 and sequences <= 0:
         return []
     try:
         # Imported by name: the generator is optional and may not exist yet.
@@ -49,7 +54,15 @@ def generate_random_cases(seed: int, count: int) -> list[Case]:
             f"--random needs tests/browser/generate.py (generate_cases(seed, n)): {exc}"
         ) from exc
     generate: Callable[[int, int], list[Case]] = module.generate_cases
-    return normalize_generated(generate(seed, count))
+    from tests.browser.generate_multi import generate_chains, generate_sequences
+
+    return normalize_generated(
+        [
+            *generate(seed, count),
+            *generate_chains(seed, chains),
+            *generate_sequences(seed, sequences),
+        ]
+    )
 
 
 def recording_lines(run: BrowserRun) -> list[str]:
@@ -89,7 +102,23 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="also run N generated cases (tests/browser/generate.py)",
     )
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random")
+    parser.add_argument(
+        "--chains",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run N generated redirect chains (tests/browser/generate_multi.py)",
+    )
+    parser.add_argument(
+        "--sequences",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run N generated preflight-cache sequences (tests/browser/generate_multi.py)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed for --random/--chains/--sequences"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR")
     parser.add_argument("--pool", type=int, default=6, help="cases run concurrently (default 6)")
     parser.add_argument(
@@ -103,7 +132,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def _select_cases(args: argparse.Namespace) -> list[Case]:
     files = expand_globs(args.cases or [CURATED_GLOB])
-    cases = load_case_files(files) + generate_random_cases(args.seed, args.random)
+    cases = load_case_files(files) + generate_random_cases(
+        args.seed, args.random, chains=args.chains, sequences=args.sequences
+    )
     if args.only:
         cases = [case for case in cases if fnmatch.fnmatchcase(str(case["id"]), args.only)]
     return cases

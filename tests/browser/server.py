@@ -213,7 +213,7 @@ class CaseServers:
 
     # ----------------------------------------------------------------- page data
     def page_config(self) -> dict[str, Any]:
-        """The case list as the page runs it: concrete URLs, in two phases.
+        """The case list as the page runs it: concrete URLs, in three phases.
 
         Multi-step cases (the only ones whose outcome depends on cache state) run first,
         on their own: preflight caches are bounded (Firefox keeps 100 entries, LRU;
@@ -227,6 +227,11 @@ class CaseServers:
 
         multi = [i for i, st in enumerate(self._states) if len(steps_of(st.case)) > 1]
         single = [i for i, st in enumerate(self._states) if len(steps_of(st.case)) == 1]
+        # Generated cache sequences get a phase of their own after the curated ones: a
+        # curated step that waits several seconds for an expiry must not see its entry
+        # evicted by the entries that dozens of random sequences create meanwhile.
+        generated = [i for i in multi if _generated(self._states[i].case)]
+        multi = [i for i in multi if not _generated(self._states[i].case)]
         # Warm-up URLs: one no-cors request to each server origin before any case. Firefox
         # revalidates cached preflights against its DNS cache, and the first DNS records
         # for a fresh profile are replaced within the first second or so, which would
@@ -238,7 +243,7 @@ class CaseServers:
             "pool": self.pool,
             "warmup": warmup,
             "stepTimeoutMs": int(self.step_timeout * 1000),
-            "phases": [order(multi), order(single)],
+            "phases": [order(multi), order(generated), order(single)],
         }
 
     def _page_case(self, index: int) -> dict[str, Any]:
@@ -399,6 +404,11 @@ class CaseServers:
                 state.boundaries.append(len(state.log))
             state.results[step] = message["result"]
             self.progress.set()
+
+
+def _generated(case: Case) -> bool:
+    """Whether a case comes from a random generator (source ``random:...``)."""
+    return str(case.get("source", "")).startswith("random:")
 
 
 def _reason(status: int) -> str:
