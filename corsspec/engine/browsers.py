@@ -191,9 +191,47 @@ class BrowserProfile:
     #: 301/302 POST and 303 rewrite). WebKitGTK's libsoup backend does this
     #: (shouldRedirectAsGET); Safari's network stack may not.
     rewrites_delete_to_get_on_cross_origin_redirect: bool = False
-    #: Whether an Origin header sent on one hop is kept on the next even where Fetch
-    #: would send none (e.g. no-cors POST turned into GET by a 301).
+    #: Whether an Origin header sent on one hop is kept on the next, after a redirect to
+    #: the same origin, even where Fetch would send none (e.g. no-cors POST turned into
+    #: GET by a 301). A cross-origin redirect drops it like Fetch.
     keeps_origin_header_on_redirect: bool = False
+    #: Whether a no-cors request's Origin header becomes ``null`` on a cross-origin
+    #: redirect and stays so on later hops (Fetch: append a request `Origin` header
+    #: serializes ``null`` only for a redirect-tainted origin).
+    no_cors_origin_null_after_cross_origin_redirect: bool = False
+    #: Whether CORS-unsafe request headers call for a preflight on every CORS hop once the
+    #: request as script made it had any (or its use-CORS-preflight flag), even when the
+    #: hops before were same-origin and redirects removed those headers (Authorization on
+    #: a cross-origin hop, request-body headers on a rewrite); the method is judged per
+    #: hop. Fetch decides per hop from the current header list (main fetch, "CORS-unsafe
+    #: request-header names with request's header list is not empty").
+    preflight_need_decided_at_start: bool = False
+    #: Whether a preflight to a URL same-origin with the request's origin (reached by a
+    #: redirect) is accepted without the CORS check of its response (Fetch: CORS-preflight
+    #: fetch, "If a CORS check for request and response returns success").
+    same_origin_preflight_skips_cors_check: bool = False
+    #: Whether request-body headers a method-rewriting redirect removed are sent again
+    #: after the next redirect (the method stays GET). Fetch: HTTP-redirect fetch,
+    #: "remove header name from request's header list" for good.
+    restores_body_headers_after_redirect: bool = False
+    #: Whether restores_body_headers_after_redirect applies only to hops on the CORS path
+    #: (mode "cors", response tainting "cors"); same-origin and no-cors hops keep them off.
+    restores_body_headers_on_cors_hops_only: bool = False
+    #: Whether every redirect that would rewrite the request's *original* method (a
+    #: POST's 301/302/303, another method's 303) keeps the request-body headers off the
+    #: wire for the next hop, even once the method is GET; the preflight's list follows
+    #: restores_body_headers_after_redirect (only the redirect that rewrote removes them).
+    wire_body_headers_follow_original_method: bool = False
+    #: Whether an Authorization header removed on a cross-origin redirect is sent again
+    #: after a later same-origin redirect (Fetch: HTTP-redirect fetch, "remove
+    #: `Authorization` from request's header list" for good).
+    restores_authorization_after_redirect: bool = False
+    #: Whether a request with credentials mode ``same-origin`` whose first URL is on its
+    #: own origin checks every cross-origin *redirect* response as credentialed (ACAC
+    #: ``true`` needed, ``*`` refused); the failure comes after the next hop's preflight,
+    #: before its request. Final responses are checked uncredentialed, as in Fetch
+    #: ("credentials mode is "include"").
+    same_origin_credentials_redirects_checked_credentialed: bool = False
     #: Whether the body's Content-Type, which the Request constructor appends to the
     #: headers, passes the request-no-cors guard like any header script appends (Fetch:
     #: Request constructor, Headers "append"): a type that is not no-CORS-safelisted is
@@ -284,6 +322,11 @@ CHROMIUM = BrowserProfile(
     # Local Network Access permission since Chrome 142 ("New permission prompt for Local
     # Network Access"; WPT fetch/local-network-access/). Not recorded.
     local_network_access=True,
+    # net/url_request/redirect_util.cc (RedirectUtil::UpdateHttpRequest) sets an existing
+    # Origin to "null" on every cross-origin redirect; CORS requests get theirs back from
+    # the CORS loader (recorded: cur-chain-nocors-post-origin-null-after-cross-origin;
+    # found by random seed 1: rnd-chain-1-197).
+    no_cors_origin_null_after_cross_origin_redirect=True,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -330,6 +373,26 @@ FIREFOX = BrowserProfile(
     # cur-redirect-after-preflight-cross-origin-bad-acao (preflight Origin not null).
     preflight_sticky_across_redirects=True,
     preflight_ignores_redirect_taint=True,
+    # The unsafe names decide at every hop (recorded:
+    # cur-chain-authorization-stripped-still-preflighted, cur-chain-delete-303-then-cross,
+    # cur-chain-put-303-no-preflight, cur-chain-post-303-unsafe-content-type-preflight;
+    # found by random seed 1: rnd-chain-1-103, -20).
+    preflight_need_decided_at_start=True,
+    # A preflight to the page's own origin passes without ACAO (recorded:
+    # cur-chain-preflight-to-page-without-acao, cur-chain-api-to-page-preflight-acao-null;
+    # found by rnd-chain-1-118, -290).
+    same_origin_preflight_skips_cors_check=True,
+    # Removed for one hop only (recorded: cur-chain-put-303-content-type-back,
+    # cur-chain-post-301-content-type-back; found by rnd-chain-1-232).
+    restores_body_headers_after_redirect=True,
+    # Recorded: cur-chain-authorization-back (found by rnd-chain-1-85).
+    restores_authorization_after_redirect=True,
+    # Recorded: cur-chain-post-301-content-type-back, cur-chain-post-301-same-origin-then-cross
+    # (a POST's second 301 keeps Content-Type off the wire, the preflight lists it),
+    # cur-chain-post-302-api-to-page-content-language-back (back after a 308),
+    # cur-chain-put-303-303-307-content-type-back, cur-chain-post-303-302-301-no-content-type
+    # (found by rnd-chain-1-189, rnd-chain-2-107, rnd-chain-3-241, -105).
+    wire_body_headers_follow_original_method=True,
     # A result must exist for the resource (recorded: cur-cache-forced-preflight-xhr).
     cache_lookup_needs_entry=True,
     # dom/security/nsMixedContentBlocker.cpp: ShouldLoad accepts every load of a page that
@@ -382,7 +445,21 @@ WEBKIT = BrowserProfile(
     preflight_sticky_across_redirects=True,
     preflight_lists_original_headers=True,
     rewrites_delete_to_get_on_cross_origin_redirect=True,
+    # Kept on same-origin redirects only (recorded: cur-nocors-post-301,
+    # cur-chain-nocors-post-origin-dropped-cross-origin; found by rnd-chain-1-6).
     keeps_origin_header_on_redirect=True,
+    # Removed for one hop only; Authorization stays removed (recorded:
+    # cur-chain-delete-303-content-language-back, cur-chain-post-301-content-type-back,
+    # cur-chain-post-301-same-origin-then-cross; found by rnd-chain-1-115, -189).
+    restores_body_headers_after_redirect=True,
+    # Recorded: cur-chain-post-303-303-301-content-type-back-on-cors-hop,
+    # cur-chain-nocors-post-content-type-not-back (found by rnd-chain-2-83, -209).
+    restores_body_headers_on_cors_hops_only=True,
+    # Recorded: cur-chain-same-origin-creds-redirect-without-acac,
+    # cur-chain-same-origin-creds-xhr-redirect-without-acac,
+    # cur-chain-same-origin-creds-second-redirect-without-acac (found by rnd-chain-1-185,
+    # -46; the failure comes after the next hop's preflight).
+    same_origin_credentials_redirects_checked_credentialed=True,
     # A no-cors POST sends its Blob's type even when it is not safelisted (recorded:
     # cur-nocors-body-type-blob-unsafe, cur-nocors-body-type-blob-json; found by the
     # random batch of seed 901442942).

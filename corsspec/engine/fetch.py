@@ -96,6 +96,7 @@ _REDIRECT_ERROR = RedirectMode.ERROR
 _REDIRECT_MANUAL = RedirectMode.MANUAL
 _REDIRECT_FOLLOW = RedirectMode.FOLLOW
 _INCLUDE = Credentials.INCLUDE
+_SAME_ORIGIN = Credentials.SAME_ORIGIN
 _FETCH = Api.FETCH
 
 #: What a server without an OPTIONS handler typically answers a preflight with.
@@ -319,6 +320,7 @@ class _Plan:
         "first_hop",
         "forced",
         "has_authorization",
+        "needs_preflight",
         "notes",
         "prepared",
         "profile",
@@ -342,6 +344,9 @@ class _Plan:
         self.has_authorization = not CORS_NON_WILDCARD_REQUEST_HEADER_NAMES.isdisjoint(
             self.prepared.unsafe_names
         )
+        #: Whether the request's own headers (or the use-CORS-preflight flag) call for a
+        #: preflight, whatever redirects later remove (preflight_need_decided_at_start).
+        self.needs_preflight = self.forced or bool(self.prepared.unsafe_names)
         notes = [
             Note(code=NoteCode.FORBIDDEN_HEADER_DROPPED, detail=n) for n in self.prepared.dropped
         ]
@@ -350,6 +355,24 @@ class _Plan:
         self.notes = tuple(notes)
         #: Main fetch's decisions for the first hop (built on first use).
         self.first_hop: _Hop | None = None
+
+
+def _same_origin_credentials_redirect_failure(
+    request: Request, wire: Request, response: Response, hop: _Hop, profile: BrowserProfile
+) -> Reason | None:
+    """The CORS check of a followed cross-origin redirect, as credentialed, for an engine
+    that does so for credentials mode "same-origin" when the first URL was on the
+    request's own origin (``same_origin_credentials_redirects_checked_credentialed``).
+    Fetch: the CORS check needs Access-Control-Allow-Credentials only when "request's
+    credentials mode is "include""."""
+    if not (
+        profile.same_origin_credentials_redirects_checked_credentialed
+        and request.credentials is _SAME_ORIGIN
+        and request.origin.same_origin_as_url(request.url)
+        and not request.origin.same_origin_as_url(wire.url)
+    ):
+        return None
+    return _cors_failure(response, hop.serialized, True, True, profile)
 
 
 def _plan(request: Request, profile: BrowserProfile) -> _Plan:
@@ -536,6 +559,7 @@ class _Hop:
         "notes",
         "origin_value",
         "pf_has_authorization",
+        "pf_skips_cors_check",
         "pf_unsafe",
         "preflight",
         "preflight_path",
@@ -559,6 +583,7 @@ class _Hop:
         self.pf_has_authorization = False
         #: Notes main fetch's pre-network checks add on this hop (assumptions made).
         self.notes: tuple[Note, ...] = ()
+        self.pf_skips_cors_check = False
 
 
 def _hop(
@@ -638,12 +663,31 @@ def _hop(
         hop.preflight = build_preflight(
             current, request, method=method, unsafe_names=pf_unsafe, origin_header=pf_origin
         )
+        hop.pf_skips_cors_check = (
+            profile.same_origin_preflight_skips_cors_check and origin.same_origin_as_url(current)
+        )
 
     # HTTP-network-or-cache fetch: append the Origin header (Fetch: append a request
     # `Origin` header).
     origin_value = _origin_header(request, hop.tainting, method, serialized, current)
-    if origin_value is None and profile.keeps_origin_header_on_redirect:
+    if (
+        origin_value is None
+        and profile.keeps_origin_header_on_redirect
+        and len(url_list) > 1
+        and url_list[-2].origin.same_origin(current.origin)
+    ):
         origin_value = last_origin_value
+    if (
+        origin_value is not None
+        and request.mode is Mode.NO_CORS
+        and profile.no_cors_origin_null_after_cross_origin_redirect
+        and any(
+            not before.origin.same_origin(after.origin)
+            for before, after in itertools.pairwise(url_list)
+        )
+    ):
+        # Chromium's network stack: net/url_request/redirect_util.cc.
+        origin_value = "null"
     hop.origin_value = origin_value
     wire_headers = list(headers)
     if adds_accept:
@@ -720,6 +764,8 @@ def evaluate(
         )
     follow: _Follow | None = None  # redirect bookkeeping, created on the first redirect
     reason: Reason | None
+    # A redirect's failure some engines report only after the next hop's preflight.
+    deferred: Reason | None = None
 
     while True:
         if hop.notes:
@@ -748,6 +794,8 @@ def evaluate(
                 responses += (step.answer,)
                 if reason is not None:
                     return _finish(request, profile, reason, notes, sent, responses, cache)
+        if deferred is not None:
+            return _finish(request, profile, deferred, notes, sent, responses, cache)
 
         wire = hop.wire
         assert wire is not None  # precondition: built for every hop without a reason
@@ -800,6 +848,10 @@ def evaluate(
             return _finish(
                 request, profile, None, notes, sent, responses, cache, response, tainting
             )
+        if tainting is _CORS and not credentialed:
+            deferred = _same_origin_credentials_redirect_failure(
+                request, wire, response, hop, profile
+            )
         if follow is None:
             follow = _Follow(request, plan)
         reason, redirect_notes = follow.redirect(hop, response, location, profile)
@@ -813,7 +865,9 @@ class _Follow:
     """What changes from hop to hop while redirects are followed (Fetch: HTTP-redirect fetch)."""
 
     __slots__ = (
+        "authorization_removed",
         "body",
+        "body_headers_removed",
         "has_authorization",
         "headers",
         "method",
@@ -836,6 +890,9 @@ class _Follow:
         self.url_list: list[URL] = [request.url]
         self.redirects = 0
         self.preflighted = False
+        # Whether a redirect so far removed the request-body headers / Authorization.
+        self.body_headers_removed = False
+        self.authorization_removed = False
 
     def redirect(
         self,
@@ -862,46 +919,67 @@ class _Follow:
         # Step 12: 301/302 turn POST into GET; 303 turns anything but GET/HEAD into GET.
         status = response.status
         method = self.method
-        if (status in (301, 302) and method == "POST") or (
+        rewrites = (status in (301, 302) and method == "POST") or (
             status == 303 and method not in ("GET", "HEAD")
-        ):
+        )
+        cross_origin = not current.origin.same_origin(location.origin)
+        if rewrites:
             self.method = "GET"
             self.body = None
-            self.headers = tuple(
-                (n, v)
-                for n, v in self.headers
-                if byte_lowercase(n) not in REQUEST_BODY_HEADER_NAMES
-            )
             notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
         elif (
             profile.rewrites_delete_to_get_on_cross_origin_redirect
             and method == "DELETE"
-            and not current.origin.same_origin(location.origin)
+            and cross_origin
         ):
             # Only the method changes; the request's headers stay (recorded: rnd-42-251).
             self.method = "GET"
             self.body = None
             notes += (Note(code=NoteCode.METHOD_REWRITTEN_TO_GET, detail=str(status)),)
         # Step 13: Authorization does not follow a cross-origin redirect.
-        if profile.strips_authorization_on_cross_origin_redirect and not current.origin.same_origin(
-            location.origin
+        strips = profile.strips_authorization_on_cross_origin_redirect and cross_origin
+        if strips and any(
+            byte_lowercase(n) in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES for n, _ in self.headers
         ):
-            stripped = tuple(
-                (n, v)
-                for n, v in self.headers
-                if byte_lowercase(n) not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+            notes += (Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT),)
+        # Fetch removes both for good; some engines send them again after the next
+        # redirect (the profile's restores_* fields), so the list is rebuilt each time.
+        restores_body = profile.restores_body_headers_after_redirect and (
+            not profile.restores_body_headers_on_cors_hops_only
+            or (
+                request.mode is Mode.CORS
+                and (hop.tainting is _CORS or not request.origin.same_origin(location.origin))
             )
-            if len(stripped) != len(self.headers):
-                notes += (Note(code=NoteCode.AUTHORIZATION_REMOVED_ON_REDIRECT),)
-                self.headers = stripped
-                self.has_authorization = False
+        )
+        drop_body = rewrites or (self.body_headers_removed and not restores_body)
+        drop_authorization = strips or (
+            self.authorization_removed and not profile.restores_authorization_after_redirect
+        )
+        self.body_headers_removed = drop_body
+        self.authorization_removed = drop_authorization
+        plan = self.plan
+        if drop_body or drop_authorization:
+            headers = _without(
+                plan.prepared.headers, body=drop_body, authorization=drop_authorization
+            )
+            self.unsafe = _unsafe_names(headers, request, profile)
+        else:
+            headers = plan.prepared.headers
+            self.unsafe = plan.prepared.unsafe_names
+        self.has_authorization = plan.has_authorization and not drop_authorization
+        original = request.method
+        if profile.wire_body_headers_follow_original_method and (
+            (status in (301, 302) and original == "POST")
+            or (status == 303 and original not in ("GET", "HEAD"))
+        ):
+            # The preflight lists them (self.unsafe), the request does not send them.
+            headers = _without(headers, body=True, authorization=False)
+        self.headers = headers
         origin = request.origin
         was_tainted = _redirect_tainted(origin, self.url_list)
         self.url_list.append(location)
         if not was_tainted and _redirect_tainted(origin, self.url_list):
             notes += (Note(code=NoteCode.ORIGIN_TAINTED_TO_NULL),)
-        if self.headers is not self.plan.prepared.headers:
-            self.unsafe = _unsafe_names(self.headers, request, profile)
         return None, notes
 
     def next_hop(self, hop: _Hop, profile: BrowserProfile) -> _Hop:
@@ -922,9 +1000,20 @@ class _Follow:
             forced=plan.forced,
             pf_unsafe=pf_unsafe,
             pf_has_authorization=pf_has_authorization,
-            preflighted=self.preflighted,
+            preflighted=self.preflighted
+            or (profile.preflight_need_decided_at_start and plan.needs_preflight),
             last_origin_value=hop.origin_value,
         )
+
+
+def _without(headers: HeaderPairs, *, body: bool, authorization: bool) -> HeaderPairs:
+    """``headers`` minus the request-body headers and/or Authorization."""
+    return tuple(
+        (n, v)
+        for n, v in headers
+        if not (body and byte_lowercase(n) in REQUEST_BODY_HEADER_NAMES)
+        and not (authorization and byte_lowercase(n) in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES)
+    )
 
 
 def _unsafe_names(
@@ -1016,6 +1105,7 @@ def _preflight(
         origin=key.origin,
         response=answer,
         profile=profile,
+        cors_checked=not hop.pf_skips_cors_check,
     )
     if isinstance(result, Reason):
         # Fetch: main fetch step 12.2 — a failed preflight clears the cache entries.

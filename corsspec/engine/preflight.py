@@ -406,6 +406,7 @@ def preflight_verdict(
     origin: str,
     response: Response,
     profile: BrowserProfile,
+    cors_checked: bool = True,
 ) -> Reason | PreflightResult:
     """Fetch: CORS-preflight fetch steps 7-10, keeping what a refused answer allowed.
 
@@ -417,10 +418,13 @@ def preflight_verdict(
     and ``unsafe_names`` describe the actual request, ``forced`` is its
     use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
     failing step's reason, or what the preflight allows. The verdict for one response
-    and one set of inputs is computed once and kept with the response.
+    and one set of inputs is computed once and kept with the response. ``cors_checked``
+    False leaves out the CORS check of step 7 (an engine quirk, see
+    ``BrowserProfile.same_origin_preflight_skips_cors_check``); the status check stays.
     """
     key = (
         "preflight",
+        cors_checked,
         method,
         has_authorization,
         unsafe_names,
@@ -442,6 +446,7 @@ def preflight_verdict(
             status=response.status,
             index=response.index,
             profile=profile,
+            cors_checked=cors_checked,
         )
         remember(memo, key, result)
     return result
@@ -458,6 +463,7 @@ def _check_preflight(
     status: int,
     index: Mapping[str, Sequence[str]],
     profile: BrowserProfile,
+    cors_checked: bool = True,
 ) -> Reason | PreflightResult:
     # Step 7: a CORS check (with the actual request's credentials mode) and an ok status.
     # Engines report redirects first, and differ on which of the two they report first.
@@ -468,7 +474,9 @@ def _check_preflight(
     ):
         # Network stacks treat a 3xx as a redirect only when it has a Location.
         return Reason(code=ReasonCode.PREFLIGHT_REDIRECT, stage=Stage.PREFLIGHT, status=status)
-    if profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
+    if not cors_checked:
+        first = _status_reason(status)
+    elif profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
         first = _status_reason(status) or cors_check(
             index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
         )

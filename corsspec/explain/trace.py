@@ -10,7 +10,7 @@ import attrs
 from corsspec.engine.browsers import BrowserProfile, PreflightCheckOrder
 from corsspec.engine.fetch import Evaluation, is_preflight
 from corsspec.engine.headers import FAILURE, HeaderNameSet, byte_lowercase, extract_list_values, get
-from corsspec.engine.model import Mode, Request, Response
+from corsspec.engine.model import Credentials, Mode, Request, Response
 from corsspec.engine.preflight import (
     REDIRECT_STATUSES,
     effective_body,
@@ -251,6 +251,10 @@ def _preflight_checks(
         expected="2xx (not a redirect)" if redirect else "2xx",
     )
     cors = _cors_checks(answer, origin=origin, credentialed=credentialed, stage=stage)
+    if profile.same_origin_preflight_skips_cors_check and request.origin.same_origin_as_url(
+        hop.url
+    ):
+        cors = []  # this engine does not CORS-check a preflight to the page's own origin
     checks: list[Check]
     if redirect or profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
         checks = [status, *cors]
@@ -479,8 +483,16 @@ def _trace(evaluation: Evaluation, profile: BrowserProfile, *, settle: bool) -> 
             hop_checks = []
             if tainting_cors:
                 origin = _header_value(hop.headers, "origin") or request.origin.serialize()
+                # WebKit checks a redirect away from a same-origin start as credentialed.
+                credentialed = request.credentialed or (
+                    is_redirect
+                    and profile.same_origin_credentials_redirects_checked_credentialed
+                    and request.credentials is Credentials.SAME_ORIGIN
+                    and request.origin.same_origin_as_url(request.url)
+                    and not request.origin.same_origin_as_url(hop.url)
+                )
                 hop_checks = _cors_checks(
-                    answer, origin=origin, credentialed=request.credentialed, stage=stage
+                    answer, origin=origin, credentialed=credentialed, stage=stage
                 )
             if is_redirect and i < last:
                 hop_checks.append(
