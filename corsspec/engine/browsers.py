@@ -30,6 +30,7 @@ __all__ = [
     "CacheWildcard",
     "PreflightCheckOrder",
     "StreamBodySupport",
+    "ThirdPartyCookies",
     "get_profile",
 ]
 
@@ -77,6 +78,24 @@ class PreflightCheckOrder(enum.Enum):
     CORS_CHECK_FIRST = "cors-check-first"
     #: ok status, then CORS check.
     STATUS_FIRST = "status-first"
+
+
+class ThirdPartyCookies(enum.Enum):
+    """What an engine does with cookies in a third-party context (request site != top-level site).
+
+    RFC 6265bis "Third-Party Cookies" leaves this to the user agent; engines and user
+    settings differ (docs/cookies.md).
+    """
+
+    #: Sent and stored like first-party cookies (only ``Partitioned`` ones are keyed).
+    ALLOW = "allow"
+    #: Every third-party cookie lives in a jar keyed by the top-level site (Firefox's
+    #: Total Cookie Protection): cookies the site set as a first party are not sent.
+    PARTITION = "partition"
+    #: Only ``Partitioned`` (CHIPS) cookies are stored and sent; the rest are blocked.
+    ONLY_PARTITIONED = "only-partitioned"
+    #: No cookie is stored or sent in a third-party context.
+    BLOCK = "block"
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -200,6 +219,23 @@ class BrowserProfile:
     #: then not sent in ``no-cors`` mode.
     no_cors_guards_body_content_type: bool = True
 
+    # -- Cookies (RFC 6265bis; corsspec.engine.cookies). None: not measured, and an
+    # evaluation that depends on the field reports the cookie's fate as unknown. --------
+    #: Whether a cookie without ``SameSite`` is enforced as ``Lax`` ("Default").
+    cookie_lax_by_default: bool | None = False
+    #: Whether ``SameSite=None`` without ``Secure`` is rejected ("Storage Model").
+    cookie_none_requires_secure: bool | None = True
+    #: Whether ``http://localhost``/``127.0.0.1`` counts as a "secure" protocol for
+    #: ``Secure`` cookies (the draft leaves it to the user agent).
+    cookie_secure_on_loopback: bool | None = True
+    #: Whether same-site compares schemes too ("schemeful same-site").
+    cookie_schemeful_same_site: bool | None = True
+    #: Whether ``Partitioned`` without ``Secure`` is rejected (CHIPS).
+    cookie_partitioned_requires_secure: bool | None = True
+    #: The third-party cookie policy under the engine's default settings (the caller
+    #: can override it per evaluation: ``evaluate(..., third_party_cookies=...)``).
+    third_party_cookies: ThirdPartyCookies | None = ThirdPartyCookies.ALLOW
+
     @functools.cached_property
     def safelist_rules(self) -> SafelistRules:
         """The request-header safelist as this engine applies it."""
@@ -261,6 +297,14 @@ CHROMIUM = BrowserProfile(
     # cur-redirect-error-302-no-location; mode "manual" still gives an opaque-redirect,
     # cur-redirect-manual-301-no-location).
     error_mode_needs_location=True,
+    # net/cookies/canonical_cookie.cc: an unspecified SameSite is enforced as Lax
+    # (CookieEffectiveSameSite::LAX_MODE; feature SameSiteByDefaultCookies).
+    cookie_lax_by_default=True,
+    # Not recorded yet: Secure cookies over http loopback (unknown until a run records it).
+    cookie_secure_on_loopback=None,
+    # The third-party policy depends on the user's setting and the launch mode (see
+    # docs/cookies.md); not recorded yet, so unknown unless the caller states it.
+    third_party_cookies=None,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -313,6 +357,21 @@ FIREFOX = BrowserProfile(
     # preflight where its cache should have answered (same case, different runs; see
     # docs/browsers.md "Firefox preflight-cache reuse"); the differential suite reports
     # those steps as tolerated nondeterminism.
+    # modules/libpref/init/StaticPrefList.yaml: network.cookie.sameSite.laxByDefault is
+    # false (the mochitest profile pins it false as well).
+    cookie_lax_by_default=False,
+    # CookieParser.cpp rejects SameSite=None without Secure only behind the pref
+    # network.cookie.sameSite.noneRequiresSecure; its default here is not recorded.
+    cookie_none_requires_secure=None,
+    # Not recorded yet: Secure cookies over http loopback.
+    cookie_secure_on_loopback=None,
+    # Pref network.cookie.sameSite.schemeful; its default here is not recorded.
+    cookie_schemeful_same_site=None,
+    # Not recorded yet: Partitioned without Secure.
+    cookie_partitioned_requires_secure=None,
+    # network.cookie.cookieBehavior defaults to 5, BEHAVIOR_REJECT_TRACKER_AND_PARTITION_FOREIGN
+    # (Total Cookie Protection: third-party cookies keyed by the top-level site).
+    third_party_cookies=ThirdPartyCookies.PARTITION,
 )
 
 #: WebKit (Safari). Source: Source/WebCore/loader/CrossOriginPreflightResultCache.cpp,
@@ -365,6 +424,17 @@ WEBKIT = BrowserProfile(
     # A 3xx without Location is a final response in redirect mode "error" (recorded:
     # cur-redirect-error-302-no-location).
     error_mode_needs_location=True,
+    # Not recorded yet: SameSite=None without Secure.
+    cookie_none_requires_secure=None,
+    # Not recorded yet: Secure cookies over http loopback.
+    cookie_secure_on_loopback=None,
+    # Not recorded yet: schemeful same-site.
+    cookie_schemeful_same_site=None,
+    # Not recorded yet: Partitioned without Secure.
+    cookie_partitioned_requires_secure=None,
+    # WebKitGTK's WebKitCookieManager defaults to WEBKIT_COOKIE_POLICY_ACCEPT_NO_THIRD_PARTY
+    # and Safari's Intelligent Tracking Prevention blocks every third-party cookie.
+    third_party_cookies=ThirdPartyCookies.BLOCK,
 )
 
 #: The three browser profiles, in a fixed order.

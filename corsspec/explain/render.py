@@ -15,6 +15,7 @@ from corsspec.explain.causes import (
     cause_message,
     preflight_causes,
 )
+from corsspec.explain.cookies import cookie_lines
 from corsspec.explain.fixes import (
     Fix,
     FixPlan,
@@ -169,6 +170,10 @@ def explanation(evaluation: Evaluation, browser: BrowserProfile | None = None) -
     d = diagnose(evaluation, browser)
     req = evaluation.request
     verdict = "allowed" if evaluation.allowed else "blocked"
+    cookies = evaluation.cookies
+    if evaluation.allowed and cookies is not None and cookies.needs_met is not True:
+        state = "missing" if cookies.needs_met is False else "unknown"
+        verdict += f" by CORS, but needed cookies {state}: " + ", ".join(cookies.missing)
     lines = [f"{req.method} {req.url} from {req.origin} [{d.browser.name}]: {verdict}"]
     reason = evaluation.reason
     if reason is not None:
@@ -189,4 +194,6 @@ def explanation(evaluation: Evaluation, browser: BrowserProfile | None = None) -
     lines.extend("note: " + text for i, text in enumerate(notes) if text not in notes[:i])
     for myth in d.myths:
         lines.append("myth: " + myth_message(myth))
+    if cookies is not None:
+        lines.extend(cookie_lines(cookies, d.browser))
     return "\n".join(lines)
