@@ -94,6 +94,9 @@ class ThirdPartyCookies(enum.Enum):
     PARTITION = "partition"
     #: Only ``Partitioned`` (CHIPS) cookies are stored and sent; the rest are blocked.
     ONLY_PARTITIONED = "only-partitioned"
+    #: Cookies the site set as a first party are sent, but a third-party response stores
+    #: none (libsoup's "no third party" accept policy, WebKitGTK's default).
+    BLOCK_STORING = "block-storing"
     #: No cookie is stored or sent in a third-party context.
     BLOCK = "block"
 
@@ -300,11 +303,14 @@ CHROMIUM = BrowserProfile(
     # net/cookies/canonical_cookie.cc: an unspecified SameSite is enforced as Lax
     # (CookieEffectiveSameSite::LAX_MODE; feature SameSiteByDefaultCookies).
     cookie_lax_by_default=True,
-    # Not recorded yet: Secure cookies over http loopback (unknown until a run records it).
-    cookie_secure_on_loopback=None,
-    # The third-party policy depends on the user's setting and the launch mode (see
-    # docs/cookies.md); not recorded yet, so unknown unless the caller states it.
-    third_party_cookies=None,
+    # Measured (Chromium 156 headless with the suite's launch flags, page on 127.0.0.2 and
+    # API on 127.0.0.1; ad hoc, not yet a recorded case): a Secure cookie set over
+    # http://127.0.0.1 is stored and sent back.
+    cookie_secure_on_loopback=True,
+    # Same measurement: third-party, only the "SameSite=None; Secure; Partitioned" cookie
+    # was stored and sent; first-party cookies stayed home. Regular Chrome allows
+    # third-party cookies by default (docs/cookies.md): state the policy for it.
+    third_party_cookies=ThirdPartyCookies.ONLY_PARTITIONED,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -360,17 +366,20 @@ FIREFOX = BrowserProfile(
     # modules/libpref/init/StaticPrefList.yaml: network.cookie.sameSite.laxByDefault is
     # false (the mochitest profile pins it false as well).
     cookie_lax_by_default=False,
-    # CookieParser.cpp rejects SameSite=None without Secure only behind the pref
-    # network.cookie.sameSite.noneRequiresSecure; its default here is not recorded.
-    cookie_none_requires_secure=None,
-    # Not recorded yet: Secure cookies over http loopback.
-    cookie_secure_on_loopback=None,
+    # Measured (Firefox ESR 153 headless with the suite's prefs, page on localhost and API
+    # on 127.0.0.1; ad hoc, not yet a recorded case): SameSite=None without Secure is
+    # rejected (CookieParser.cpp, pref network.cookie.sameSite.noneRequiresSecure), and
+    # a Secure cookie set over http://127.0.0.1 is stored and sent back.
+    cookie_none_requires_secure=True,
+    cookie_secure_on_loopback=True,
     # Pref network.cookie.sameSite.schemeful; its default here is not recorded.
     cookie_schemeful_same_site=None,
     # Not recorded yet: Partitioned without Secure.
     cookie_partitioned_requires_secure=None,
     # network.cookie.cookieBehavior defaults to 5, BEHAVIOR_REJECT_TRACKER_AND_PARTITION_FOREIGN
-    # (Total Cookie Protection: third-party cookies keyed by the top-level site).
+    # (Total Cookie Protection: third-party cookies keyed by the top-level site). Same
+    # measurement: first-party cookies were not sent third-party; cookies set third-party
+    # were sent back under that top-level site only.
     third_party_cookies=ThirdPartyCookies.PARTITION,
 )
 
@@ -424,17 +433,20 @@ WEBKIT = BrowserProfile(
     # A 3xx without Location is a final response in redirect mode "error" (recorded:
     # cur-redirect-error-302-no-location).
     error_mode_needs_location=True,
-    # Not recorded yet: SameSite=None without Secure.
-    cookie_none_requires_secure=None,
-    # Not recorded yet: Secure cookies over http loopback.
-    cookie_secure_on_loopback=None,
+    # Measured (WebKitGTK 2.50 MiniBrowser --private, page on localhost and API on
+    # 127.0.0.1; ad hoc, not yet a recorded case): SameSite=None without Secure is stored,
+    # and a Secure cookie set over http://127.0.0.1 is not.
+    cookie_none_requires_secure=False,
+    cookie_secure_on_loopback=False,
     # Not recorded yet: schemeful same-site.
     cookie_schemeful_same_site=None,
     # Not recorded yet: Partitioned without Secure.
     cookie_partitioned_requires_secure=None,
     # WebKitGTK's WebKitCookieManager defaults to WEBKIT_COOKIE_POLICY_ACCEPT_NO_THIRD_PARTY
-    # and Safari's Intelligent Tracking Prevention blocks every third-party cookie.
-    third_party_cookies=ThirdPartyCookies.BLOCK,
+    # (libsoup: no cookie stored from a third-party response). Same measurement: cookies
+    # set first-party (SameSite=None and unspecified) were sent third-party, none set
+    # third-party was stored. Safari's ITP blocks more (docs/cookies.md).
+    third_party_cookies=ThirdPartyCookies.BLOCK_STORING,
 )
 
 #: The three browser profiles, in a fixed order.

@@ -579,8 +579,10 @@ class CookieJar:
             policy = context.third_party_cookies
             if policy is None:
                 return _reject(self, name, line, _UNKNOWN, "third_party_cookies")
-            if policy is ThirdPartyCookies.BLOCK or (
-                policy is ThirdPartyCookies.ONLY_PARTITIONED and not parsed.partitioned
+            if (
+                policy is ThirdPartyCookies.BLOCK
+                or policy is ThirdPartyCookies.BLOCK_STORING
+                or (policy is ThirdPartyCookies.ONLY_PARTITIONED and not parsed.partitioned)
             ):
                 return _reject(self, name, line, CookieReason.THIRD_PARTY_BLOCKED, policy.value)
             if policy is ThirdPartyCookies.PARTITION:
@@ -693,7 +695,7 @@ def _partition_rule(
     policy = context.third_party_cookies
     if policy is None:
         return _UNKNOWN, "third_party_cookies"
-    if policy is ThirdPartyCookies.ALLOW:
+    if policy is ThirdPartyCookies.ALLOW or policy is ThirdPartyCookies.BLOCK_STORING:
         return None, None
     if policy is ThirdPartyCookies.PARTITION:
         return CookieReason.PARTITION_MISMATCH, "the site's own first-party jar"

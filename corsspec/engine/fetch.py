@@ -763,7 +763,9 @@ def evaluate(
 
 
 #: The third-party cookie policies by their names, as the caller may spell them.
-ThirdPartyCookiesName: TypeAlias = Literal["allow", "partition", "only-partitioned", "block"]
+ThirdPartyCookiesName: TypeAlias = Literal[
+    "allow", "partition", "only-partitioned", "block-storing", "block"
+]
 
 
 class _CookieSession:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import corsspec as cs
@@ -19,6 +20,10 @@ SERVER = cs.Exchange(
         ],
     )
 )
+
+
+#: A profile whose third-party cookie policy is not known.
+UNMEASURED = attrs.evolve(cs.CHROMIUM, third_party_cookies=None)
 
 
 def _request(url: str) -> cs.Request:
@@ -47,15 +52,13 @@ def test_unknown_engine_behaviour_fails_instead_of_passing() -> None:
     url = "https://api.other.com/me"
     jar = cs.CookieJar.from_set_cookie(url, ["sid=1; SameSite=None; Secure"])
     with pytest.raises(CorsAssertionError) as info:
-        assert_cors_allowed(
-            SERVER, _request(url), [cs.CHROMIUM], cookies=jar, sends_cookies=["sid"]
-        )
+        assert_cors_allowed(SERVER, _request(url), [UNMEASURED], cookies=jar, sends_cookies=["sid"])
     assert "sid unknown" in str(info.value)
     # Stating the policy settles it.
     assert_cors_allowed(
         SERVER,
         _request(url),
-        [cs.CHROMIUM],
+        [UNMEASURED],
         cookies=jar,
         sends_cookies=["sid"],
         third_party_cookies="allow",

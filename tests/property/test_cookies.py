@@ -101,7 +101,9 @@ def _server(lines: list[str]) -> cs.Server:
     return Server()
 
 
-policies = st.sampled_from((None, "allow", "partition", "only-partitioned", "block"))
+policies = st.sampled_from(
+    (None, "allow", "partition", "only-partitioned", "block-storing", "block")
+)
 
 
 @scaled(0.5)

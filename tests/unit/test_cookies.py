@@ -325,6 +325,7 @@ def test_leave_secure_cookies_alone() -> None:
         (ThirdPartyCookies.PARTITION, "https://other.com"),
         (ThirdPartyCookies.ONLY_PARTITIONED, R.THIRD_PARTY_BLOCKED),
         (ThirdPartyCookies.BLOCK, R.THIRD_PARTY_BLOCKED),
+        (ThirdPartyCookies.BLOCK_STORING, R.THIRD_PARTY_BLOCKED),
         (None, R.ENGINE_BEHAVIOUR_UNKNOWN),
     ],
 )
@@ -335,9 +336,10 @@ def test_third_party_storing(policy: ThirdPartyCookies | None, expected: object)
         assert outcome is expected
     else:
         assert jar.cookies[0].partition == expected
-    # Partitioned cookies are stored under every policy but BLOCK, keyed by the top site.
+    # Partitioned cookies are stored under every policy but the blocking ones, keyed by
+    # the top-level site.
     jar, outcome = _store(line + "; Partitioned", top="https://other.com", policy=policy)
-    if policy is ThirdPartyCookies.BLOCK:
+    if policy in (ThirdPartyCookies.BLOCK, ThirdPartyCookies.BLOCK_STORING):
         assert outcome is R.THIRD_PARTY_BLOCKED
     elif policy is None:
         assert outcome is R.ENGINE_BEHAVIOUR_UNKNOWN
@@ -590,10 +592,12 @@ def test_third_party_policy_per_engine_and_override() -> None:
 
     assert fate(cs.SPEC) == (True, None)
     assert fate(cs.FIREFOX) == (False, R.PARTITION_MISMATCH)
-    assert fate(cs.WEBKIT) == (False, R.THIRD_PARTY_BLOCKED)
-    assert fate(cs.CHROMIUM) == (None, R.ENGINE_BEHAVIOUR_UNKNOWN)
+    assert fate(cs.WEBKIT) == (True, None)  # block-storing: first-party cookies still go
+    assert fate(cs.CHROMIUM) == (False, R.THIRD_PARTY_BLOCKED)  # only-partitioned
+    unmeasured = attrs.evolve(cs.CHROMIUM, third_party_cookies=None)
+    assert fate(unmeasured) == (None, R.ENGINE_BEHAVIOUR_UNKNOWN)
     assert fate(cs.CHROMIUM, third_party_cookies="allow") == (True, None)
-    assert fate(cs.CHROMIUM, third_party_cookies=ThirdPartyCookies.ONLY_PARTITIONED) == (
+    assert fate(cs.WEBKIT, third_party_cookies=ThirdPartyCookies.BLOCK) == (
         False,
         R.THIRD_PARTY_BLOCKED,
     )
@@ -704,8 +708,77 @@ def test_explanation_reports_a_logged_out_request() -> None:
     unknown = cs.evaluate(
         req,
         server,
-        browser=cs.CHROMIUM,
+        browser=attrs.evolve(cs.CHROMIUM, third_party_cookies=None),
         cookies=CookieJar.from_set_cookie(other, ["sid=1; SameSite=None; Secure"]),
         needs_cookies=["sid"],
     )
     assert "needed cookies unknown: sid" in cs.explanation(unknown).splitlines()[0]
+
+
+# -- The headless measurement behind the profiles' cookie fields ----------------------
+
+FIRST_PARTY = [
+    "fp_plain=1; Path=/",
+    "fp_lax=1; SameSite=Lax; Path=/",
+    "fp_none=1; SameSite=None; Path=/",
+    "fp_nones=1; SameSite=None; Secure; Path=/",
+    "fp_sec=1; Secure; Path=/",
+]
+THIRD_PARTY = [
+    "tp_plain=1; Path=/",
+    "tp_none=1; SameSite=None; Path=/",
+    "tp_nones=1; SameSite=None; Secure; Path=/",
+    "tp_part=1; SameSite=None; Secure; Partitioned; Path=/",
+    "tp_partns=1; SameSite=None; Partitioned; Path=/",
+]
+#: Cookie headers the API got, per engine (headless, the suite's launch settings): the
+#: API's own page stored FIRST_PARTY, then a page on another site fetched echo1, set3p
+#: (THIRD_PARTY), echo2 with credentials, then the API's own page fetched echo3.
+MEASURED = {
+    "chromium": ("http://127.0.0.2:8000", "fp_plain=1; fp_lax=1; fp_nones=1; fp_sec=1",
+                 None, "tp_part=1", "fp_plain=1; fp_lax=1; fp_nones=1; fp_sec=1"),
+    "firefox": ("http://localhost:8000", "fp_plain=1; fp_lax=1; fp_nones=1; fp_sec=1",
+                None, "tp_plain=1; tp_nones=1; tp_part=1",
+                "fp_plain=1; fp_lax=1; fp_nones=1; fp_sec=1"),
+    "webkit": ("http://localhost:8000", "fp_plain=1; fp_lax=1; fp_none=1",
+               "fp_plain=1; fp_none=1", "fp_plain=1; fp_none=1",
+               "fp_plain=1; fp_lax=1; fp_none=1"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(MEASURED))
+def test_profiles_predict_the_headless_measurement(name: str) -> None:
+    browser = cs.get_profile(name)
+    page, first, echo1, echo2, echo3 = MEASURED[name]
+    api = "http://127.0.0.1:9000"
+    document = parse_url(api + "/first")
+    context = cookie_context(
+        [document], top_level=document.origin, profile=browser, third_party_cookies=None
+    )
+    jar = CookieJar()
+    for line in FIRST_PARTY:  # the API's own page (a top-level document response)
+        jar = jar.store(line, url=document, context=context, now=0.0, profile=browser).jar
+
+    def fetch(url: str, origin: str, lines: list[str] = []) -> str | None:  # noqa: B006
+        nonlocal jar
+        headers = [
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Allow-Credentials", "true"),
+        ]
+        server = cs.Exchange(
+            actual=cs.Response(
+                status=200, headers=[*headers, *(("Set-Cookie", li) for li in lines)]
+            )
+        )
+        req = cs.Request(url=url, origin=origin, credentials="include")
+        ev = cs.evaluate(req, server, browser=browser, cookies=jar)
+        assert ev.allowed
+        assert ev.cookies is not None
+        jar = ev.cookies.jar
+        return ev.cookies.hops[0].header
+
+    assert fetch(api + "/echo-fp", api) == first
+    assert fetch(api + "/echo1", page) == echo1
+    fetch(api + "/set3p", page, THIRD_PARTY)
+    assert fetch(api + "/echo2", page) == echo2
+    assert fetch(api + "/echo3", api) == echo3
