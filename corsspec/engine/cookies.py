@@ -200,14 +200,15 @@ class CookieRejection:
 class CookieContext:
     """What the cookie algorithms need to know about one request hop.
 
-    ``same_site`` is RFC 6265bis "Same-site and Cross-site Requests" for this hop;
+    ``same_site`` is RFC 6265bis "Same-site and Cross-site Requests" for this hop (None:
+    it depends on whether the engine compares schemes, which is not measured);
     ``third_party`` whether the hop's site differs from the top-level site (the context
     third-party cookie policies act on); ``secure`` whether the URL's scheme counts as
     secure for cookies (None: the engine's answer for an ``http`` loopback URL is unknown).
     """
 
     top_level: Site
-    same_site: bool
+    same_site: bool | None
     third_party: bool
     secure: bool | None
     third_party_cookies: ThirdPartyCookies | None
@@ -248,20 +249,29 @@ def cookie_context(
     """
     urls = list(url_list)
     current = urls[-1].origin
-    schemeful = profile.cookie_schemeful_same_site is not False
 
-    def alike(a: Origin, b: Origin) -> bool:
+    def alike(a: Origin, b: Origin, schemeful: bool) -> bool:
         if schemeful:
             return same_site(a, b)
         if a.opaque or b.opaque:
             return False
         return same_site(attrs.evolve(a, scheme="https"), attrs.evolve(b, scheme="https"))
 
-    chain = all(alike(u.origin, current) for u in urls)
-    with_top = alike(current, top_level)
+    def judged(schemeful: bool) -> bool:
+        chain = all(alike(u.origin, current, schemeful) for u in urls)
+        return chain and alike(current, top_level, schemeful) and not embedded_cross_site
+
+    rule = profile.cookie_schemeful_same_site
+    verdict: bool | None
+    if rule is None:
+        # Not measured: known only where both readings agree.
+        strict, loose = judged(True), judged(False)
+        verdict = strict if strict == loose else None
+    else:
+        verdict = judged(rule)
     return CookieContext(
         top_level=site_of(top_level),
-        same_site=chain and with_top and not embedded_cross_site,
+        same_site=verdict,
         third_party=not same_site(current, top_level),
         secure=_secure(urls[-1], profile),
         third_party_cookies=third_party_cookies,
@@ -547,10 +557,12 @@ class CookieJar:
             if rule:
                 return _reject(self, name, line, CookieReason.SAMESITE_NONE_INSECURE)
         # "If the cookie's same-site-flag is not None": only a same-site request sets it.
-        if not context.same_site:
+        if context.same_site is not True:
             effective = _effective_same_site(parsed.same_site, profile)
             if effective is None:
                 return _reject(self, name, line, _UNKNOWN, "cookie_lax_by_default")
+            if effective is not SameSite.NONE and context.same_site is None:
+                return _reject(self, name, line, _UNKNOWN, "cookie_schemeful_same_site")
             if effective is not SameSite.NONE:
                 reason = (
                     CookieReason.SAMESITE_DEFAULT_CROSS_SITE_SET
@@ -659,10 +671,12 @@ class CookieJar:
                     if context.secure is None
                     else (CookieReason.SECURE_ONLY, None)
                 )
-            elif not context.same_site and cookie.same_site is not SameSite.NONE:
+            elif context.same_site is not True and cookie.same_site is not SameSite.NONE:
                 effective = _effective_same_site(cookie.same_site, profile)
                 if effective is None:
                     reason, detail = _UNKNOWN, "cookie_lax_by_default"
+                elif effective is not SameSite.NONE and context.same_site is None:
+                    reason, detail = _UNKNOWN, "cookie_schemeful_same_site"
                 elif effective is SameSite.STRICT:
                     reason = CookieReason.SAMESITE_STRICT
                 elif effective is SameSite.LAX:
@@ -718,7 +732,8 @@ class CookieHop:
     url: str
     #: Fetch: includeCredentials for this hop.
     credentials: bool
-    same_site: bool
+    #: None: depends on schemeful same-site, not measured for the engine.
+    same_site: bool | None
     third_party: bool
     header: str | None
     sent: tuple[Cookie, ...]

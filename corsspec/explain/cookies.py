@@ -185,7 +185,7 @@ def cookie_lines(report: CookieReport, browser: BrowserProfile) -> list[str]:
     """The cookie part of an explanation: each hop, each cookie's fate, the expectation."""
     lines = [f"cookies (top-level site {report.top_level}):"]
     for hop in report.hops:
-        where = "same-site" if hop.same_site else "cross-site"
+        where = {True: "same-site", False: "cross-site", None: "same-site unknown"}[hop.same_site]
         if hop.third_party:
             where += ", third-party"
         lines.append(f"  request {hop.index + 1} {hop.url} ({where}):")

@@ -782,3 +782,30 @@ def test_profiles_predict_the_headless_measurement(name: str) -> None:
     fetch(api + "/set3p", page, THIRD_PARTY)
     assert fetch(api + "/echo2", page) == echo2
     assert fetch(api + "/echo3", api) == echo3
+
+
+def test_unmeasured_schemeful_same_site_is_unknown_only_where_it_matters() -> None:
+    api = "https://api.example.com/me"
+    jar = CookieJar.from_set_cookie(api, ["sid=1; SameSite=Lax; Secure"])
+    server = cs.Exchange(
+        actual=cs.Response(
+            status=200,
+            headers=[
+                ("Access-Control-Allow-Origin", "http://app.example.com"),
+                ("Access-Control-Allow-Credentials", "true"),
+            ],
+        )
+    )
+    assert cs.FIREFOX.cookie_schemeful_same_site is None
+    req = cs.Request(url=api, origin="http://app.example.com", credentials="include")
+    ev = cs.evaluate(req, server, browser=cs.FIREFOX, cookies=jar, needs_cookies=["sid"])
+    assert ev.cookies is not None
+    hop = ev.cookies.hops[0]
+    assert hop.same_site is None
+    assert hop.excluded[0].reason is R.ENGINE_BEHAVIOUR_UNKNOWN
+    assert hop.excluded[0].detail == "cookie_schemeful_same_site"
+    assert ev.cookies.needs_met is None
+    # Chromium compares schemes: cross-site, a known answer.
+    chromium = cs.evaluate(req, server, browser=cs.CHROMIUM, cookies=jar, needs_cookies=["sid"])
+    assert chromium.cookies is not None
+    assert chromium.cookies.hops[0].excluded[0].reason is R.SAMESITE_LAX
