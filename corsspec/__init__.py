@@ -29,12 +29,17 @@ if TYPE_CHECKING:
         CacheWildcard,
         PreflightCheckOrder,
         StreamBodySupport,
+        ThirdPartyCookies,
         get_profile,
     )
     from corsspec.engine.cache import (
         CacheEntry,
         CacheKey,
         PreflightCache,
+    )
+    from corsspec.engine.cookies import (
+        CookieJar,
+        CookieReason,
     )
     from corsspec.engine.fetch import (
         Evaluation,
@@ -112,6 +117,8 @@ __all__ = [
     "CacheEntry",
     "CacheKey",
     "CacheWildcard",
+    "CookieJar",
+    "CookieReason",
     "CorsspecError",
     "Credentials",
     "Evaluation",
@@ -145,6 +152,7 @@ __all__ = [
     "ServerLike",
     "Stage",
     "StreamBodySupport",
+    "ThirdPartyCookies",
     "__version__",
     "evaluate",
     "explanation",
@@ -172,6 +180,9 @@ _EXPORTS: dict[str, str] = {
     "BrowserProfile": "engine.browsers",
     "CHROMIUM": "engine.browsers",
     "CacheWildcard": "engine.browsers",
+    "CookieJar": "engine.cookies",
+    "CookieReason": "engine.cookies",
+    "ThirdPartyCookies": "engine.browsers",
     "FIREFOX": "engine.browsers",
     "PROFILES": "engine.browsers",
     "PreflightCheckOrder": "engine.browsers",

@@ -34,6 +34,7 @@ import attrs
 
 from corsspec import __version__
 from corsspec.engine.browsers import PROFILES, BrowserProfile
+from corsspec.engine.cookies import CookieJar
 from corsspec.engine.fetch import Exchange, evaluate
 from corsspec.engine.model import Body, BodyKind, Request, Response
 from corsspec.errors import AdapterError, CorsspecError, MissingExtraError, ScriptError
@@ -43,6 +44,7 @@ from corsspec.explain import (
     Outcome,
     cause_message,
     check_line,
+    cookie_lines,
     diagnose,
     myth_message,
     note_message,
@@ -101,6 +103,11 @@ class Case:
     description: str = ""
     #: Response headers page script reads (``--reads``): unreadable ones fail the case.
     reads: tuple[str, ...] = ()
+    #: What the browser holds for the API (``--cookie``), and the cookies the server needs.
+    cookies: CookieJar | None = None
+    needs_cookies: tuple[str, ...] = ()
+    #: The page's top-level origin when it differs from the request's (``--page-site``).
+    top_level: str | None = None
 
 
 _SCENARIO_KEYS = frozenset({"description", "cases"})
@@ -497,11 +504,18 @@ def _flag_case(args: argparse.Namespace) -> Case:
     request = _build_request(fields, lambda field: flags.get(field, f"--{field}"))
     preflight = _flag_response(args.preflight_response, "--preflight-response")
     actual = _flag_response(args.response, "--response") or Response(status=200)
+    jar = None
+    if args.cookie:
+        # Each --cookie is a Set-Cookie the API sent while the user was on its own site.
+        jar = CookieJar.from_set_cookie(request.url, args.cookie)
     return Case(
         name="check",
         request=request,
         server=Exchange(preflight=preflight, actual=actual),
         reads=tuple(args.reads),
+        cookies=jar,
+        needs_cookies=() if jar is None else jar.names(),
+        top_level=args.page_site,
     )
 
 
@@ -525,7 +539,11 @@ class _Run:
 
     @property
     def blocked(self) -> bool:
-        return bool(self.refused) or any(not d.evaluation.allowed for d in self.results)
+        return bool(self.refused) or any(
+            not d.evaluation.allowed
+            or (d.evaluation.cookies is not None and d.evaluation.cookies.needs_met is not True)
+            for d in self.results
+        )
 
 
 def _run_case(case: Case, profiles: Sequence[BrowserProfile]) -> _Run:
@@ -533,7 +551,15 @@ def _run_case(case: Case, profiles: Sequence[BrowserProfile]) -> _Run:
     refused: list[tuple[str, ScriptError]] = []
     for profile in profiles:
         try:
-            evaluation = evaluate(case.request, case.server, browser=profile, reads=case.reads)
+            evaluation = evaluate(
+                case.request,
+                case.server,
+                browser=profile,
+                reads=case.reads,
+                cookies=case.cookies,
+                top_level=case.top_level,
+                needs_cookies=case.needs_cookies,
+            )
         except ScriptError as exc:
             # Only this engine throws (e.g. WebKit and a stream body): a verdict, not bad
             # input. If every engine throws, the request itself is the problem.
@@ -571,10 +597,21 @@ class _Style:
 
 
 def _verdict_word(d: Diagnosis, style: _Style) -> str:
+    cookies = d.evaluation.cookies
+    if d.evaluation.allowed and cookies is not None and cookies.needs_met is not True:
+        # Allowed by CORS, but the server gets it without a cookie it needs (or unknown).
+        word = "COOKIE MISSING" if cookies.needs_met is False else "COOKIE UNKNOWN"
+        return style.yellow(f"{word:<16}")
     if d.evaluation.allowed:
         word = "allowed" if d.evaluation.readable else "allowed (opaque)"
         return style.green(f"{word:<16}")
     return style.red(f"{'BLOCKED':<16}")
+
+
+def _cookie_state(d: Diagnosis) -> bool | str | None:
+    """Whether the needed cookies went out ("n/a" without a jar), for comparing engines."""
+    cookies = d.evaluation.cookies
+    return "n/a" if cookies is None else cookies.needs_met
 
 
 def _reason_text(d: Diagnosis) -> str:
@@ -642,7 +679,7 @@ def _render_case(case: Case, run: _Run, style: _Style) -> str:
     out.append("")
     # Verdicts, side by side, marking engines that differ from the first.
     out.append(style.bold("verdict"))
-    keys = [(d.evaluation.allowed, _reason_text(d)) for d in results]
+    keys = [(d.evaluation.allowed, _reason_text(d), _cookie_state(d)) for d in results]
     differs = len(set(keys)) > 1
     for d, key in zip(results, keys, strict=True):
         mark = style.yellow(" <- differs") if differs and key != keys[0] else ""
@@ -737,6 +774,15 @@ def _render_case(case: Case, run: _Run, style: _Style) -> str:
         out.append(style.bold("myths"))
         out.extend(f"  - {line}" for line in myth_lines)
         out.append("")
+    cookie_texts = [
+        (d.browser.name, "\n".join(cookie_lines(d.evaluation.cookies, d.browser)[1:]))
+        for d in results
+        if d.evaluation.cookies is not None
+    ]
+    for names, text in _groups(cookie_texts):
+        out.append(style.bold(_label("cookies", names, total)))
+        out.append(text)
+        out.append("")
     return "\n".join(line.rstrip() for line in out).rstrip("\n") + "\n"
 
 
@@ -768,14 +814,46 @@ def _request_dict(request: Request) -> dict[str, Any]:
     }
 
 
+def _result_dict(d: Diagnosis) -> dict[str, Any]:
+    out = d.to_dict()
+    report = d.evaluation.cookies
+    if report is not None:
+        out["cookies"] = {
+            "top_level_site": report.top_level.serialize(),
+            "needs": list(report.needs),
+            "missing": list(report.missing),
+            "needs_met": report.needs_met,
+            "requests": [
+                {
+                    "url": hop.url,
+                    "cookie_header": hop.header,
+                    "same_site": hop.same_site,
+                    "third_party": hop.third_party,
+                    "sent": [c.name for c in hop.sent],
+                    "not_sent": [
+                        {"name": e.cookie.name, "reason": e.reason.value, "detail": e.detail}
+                        for e in hop.excluded
+                    ],
+                    "stored": [c.name for c in hop.stored],
+                    "not_stored": [
+                        {"name": r.name, "reason": r.reason.value, "detail": r.detail}
+                        for r in hop.rejected
+                    ],
+                }
+                for hop in report.hops
+            ],
+        }
+    return out
+
+
 def _case_dict(case: Case, run: _Run) -> dict[str, Any]:
-    keys = {(d.evaluation.allowed, _reason_text(d)) for d in run.results}
+    keys = {(d.evaluation.allowed, _reason_text(d), _cookie_state(d)) for d in run.results}
     return {
         "name": case.name,
         "description": case.description,
         "request": _request_dict(case.request),
         "engines_agree": len(keys) <= 1 and not run.refused,
-        "results": [d.to_dict() for d in run.results],
+        "results": [_result_dict(d) for d in run.results],
         "script_errors": [{"browser": name, "code": exc.reason.value} for name, exc in run.refused],
     }
 
@@ -1004,6 +1082,19 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="LINE",
         help="answer to the request: STATUS then 'Name: value' lines (default: 200, no headers)",
+    )
+    check.add_argument(
+        "--cookie",
+        action="append",
+        default=[],
+        metavar="'NAME=VALUE; ATTRS'",
+        help="a cookie the browser holds for the API and the server needs, as its"
+        " Set-Cookie value (repeatable)",
+    )
+    check.add_argument(
+        "--page-site",
+        metavar="ORIGIN",
+        help="the top-level page's origin when the requesting page is embedded in it",
     )
     check.add_argument(
         "--scenario", metavar="FILE", help="take the case(s) from a scenario file (- for stdin)"

@@ -136,12 +136,14 @@ def _evaluate_all(
     cache: cs.PreflightCache | None,
     now: float,
     reads: tuple[str, ...] = (),
+    **cookie_options: Any,
 ) -> tuple[cs.Evaluation, ...]:
     if not browsers:
         raise ValueError("browsers must name at least one profile")
     target = as_server(server)
     return tuple(
-        cs.evaluate(request, target, browser=b, cache=cache, now=now, reads=reads) for b in browsers
+        cs.evaluate(request, target, browser=b, cache=cache, now=now, reads=reads, **cookie_options)
+        for b in browsers
     )
 
 
@@ -165,19 +167,38 @@ def assert_cors_allowed(
     reads: Iterable[str] = (),
     cache: cs.PreflightCache | None = None,
     now: float = 0.0,
+    sends_cookies: Iterable[str] = (),
+    cookies: cs.CookieJar | None = None,
+    top_level: str | None = None,
+    third_party_cookies: cs.ThirdPartyCookies | str | None = None,
 ) -> tuple[cs.Evaluation, ...]:
     """Assert that every browser in ``browsers`` lets script read the response.
 
     ``exposes`` names response headers script must also be able to read
     (``Access-Control-Expose-Headers``). ``reads`` does the same through the engine
     (``evaluate(reads=...)``): a header script reads as null fails with reason
-    ``header-not-exposed``, explained with its fix. Returns the evaluations, one per
-    browser.
+    ``header-not-exposed``, explained with its fix. ``sends_cookies`` names cookies the
+    request must carry, from ``cookies`` (the browser's jar:
+    ``cs.CookieJar.from_set_cookie``), with the page under ``top_level`` (default: the
+    request's origin) and, optionally, a stated ``third_party_cookies`` policy. Returns
+    the evaluations, one per browser.
 
-    :raises CorsAssertionError: some browser blocks the request or hides a header; the
+    :raises CorsAssertionError: some browser blocks the request, hides a header, or sends
+        it without a needed cookie (or corsspec cannot tell whether it would); the
         message explains each of them, with the fix.
     """
-    evaluations = _evaluate_all(server, request, browsers, cache, now, tuple(reads))
+    needs = tuple(sends_cookies)
+    cookie_options: dict[str, Any] = {}
+    if needs or cookies is not None or top_level is not None:
+        cookie_options = {
+            "cookies": cookies,
+            "top_level": top_level,
+            "needs_cookies": needs,
+            "third_party_cookies": third_party_cookies,
+        }
+    evaluations = _evaluate_all(
+        server, request, browsers, cache, now, tuple(reads), **cookie_options
+    )
     blocked = [ev for ev in evaluations if not ev.allowed]
     if blocked:
         allowed = [ev.browser for ev in evaluations if ev.allowed]
@@ -196,6 +217,19 @@ def assert_cors_allowed(
                 f"--- {ev.browser.name} ---\nhidden: {', '.join(missing)}; readable: "
                 f"{', '.join(ev.visible_headers) or 'none'}\nfix: list "
                 f"{', '.join(missing)} in Access-Control-Expose-Headers on the response"
+            )
+        raise CorsAssertionError("\n\n".join(lines), evaluations)
+    logged_out = [
+        ev for ev in evaluations if ev.cookies is not None and ev.cookies.needs_met is not True
+    ]
+    if logged_out:
+        lines = [f"CORS allows {_title(request)}, but not with the cookies it needs"]
+        for ev in logged_out:
+            assert ev.cookies is not None
+            state = "unknown" if ev.cookies.needs_met is None else "not sent"
+            lines.append(
+                f"--- {ev.browser.name}: {', '.join(ev.cookies.missing)} {state} ---\n"
+                + explanation(ev)
             )
         raise CorsAssertionError("\n\n".join(lines), evaluations)
     return evaluations

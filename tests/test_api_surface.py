@@ -26,6 +26,8 @@ PUBLIC_API_SNAPSHOT = [
     "CacheEntry",
     "CacheKey",
     "CacheWildcard",
+    "CookieJar",
+    "CookieReason",
     "CorsspecError",
     "Credentials",
     "Evaluation",
@@ -62,6 +64,7 @@ PUBLIC_API_SNAPSHOT = [
     "ServerLike",
     "Stage",
     "StreamBodySupport",
+    "ThirdPartyCookies",
     "URL",
     "WEBKIT",
     "__version__",
@@ -173,6 +176,9 @@ SAMPLES: dict[str, Callable[[], object]] = {
         method="PUT",
     ),
     "CacheKey": lambda: cs.CacheKey(origin="null", url="https://api.example/", credentialed=True),
+    "CookieJar": lambda: cs.CookieJar.from_set_cookie(
+        "https://api.example/", ["sid=1; SameSite=None; Secure", "a=2; Path=/x"]
+    ),
     "Evaluation": _evaluation,
     "Exchange": lambda: cs.Exchange(actual=cs.Response(status=204)),
     "HeaderNameSet": lambda: cs.HeaderNameSet.from_items(["X-A", "*"]),
@@ -309,6 +315,8 @@ CORE_MODULES = [
     "engine.preflight",
     "engine.cache",
     "engine.check",
+    "engine.sites",
+    "engine.cookies",
     "engine.fetch",
 ]
 

@@ -136,7 +136,9 @@ class AsgiServer:
     :param root_path: the ASGI ``root_path`` (mount point), default ``""``.
     :param client: the ``(host, port)`` the app sees as the peer.
     :param extra_headers: header lines added to every request after the browser's
-        (what a real browser adds that corsspec does not model: ``Cookie``, ...).
+        (what a browser adds that corsspec does not model), preflights included. For
+        cookies pass ``evaluate(..., cookies=jar)`` instead: the jar's ``Cookie`` goes only
+        on credentialed non-preflight requests and ``Set-Cookie`` answers update it.
     :param timeout: seconds the app may take for one request (default 30), and for each
         lifespan phase. The deadline holds even against an app that blocks its event
         loop: the app runs on a worker thread and the caller waits at most this long.

@@ -65,7 +65,9 @@ class WsgiServer:
     :param script_name: ``SCRIPT_NAME`` (the app's mount point), default ``""``.
     :param remote_addr: ``REMOTE_ADDR`` the app sees.
     :param extra_headers: header lines added to every request after the browser's
-        (what a browser adds that corsspec does not model: ``Cookie``, ...).
+        (what a browser adds that corsspec does not model), preflights included. For
+        cookies pass ``evaluate(..., cookies=jar)`` instead: the jar's ``Cookie`` goes only
+        on credentialed non-preflight requests and ``Set-Cookie`` answers update it.
     :param environ_overrides: keys merged into every ``environ`` last.
     :param raise_app_exceptions: when the app raises, raise :class:`~corsspec.AdapterError`
         chained to the app's exception (default); when False, answer a bare ``500`` as a

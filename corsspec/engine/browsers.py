@@ -30,6 +30,7 @@ __all__ = [
     "CacheWildcard",
     "PreflightCheckOrder",
     "StreamBodySupport",
+    "ThirdPartyCookies",
     "get_profile",
 ]
 
@@ -77,6 +78,27 @@ class PreflightCheckOrder(enum.Enum):
     CORS_CHECK_FIRST = "cors-check-first"
     #: ok status, then CORS check.
     STATUS_FIRST = "status-first"
+
+
+class ThirdPartyCookies(enum.Enum):
+    """What an engine does with cookies in a third-party context (request site != top-level site).
+
+    RFC 6265bis "Third-Party Cookies" leaves this to the user agent; engines and user
+    settings differ (docs/cookies.md).
+    """
+
+    #: Sent and stored like first-party cookies (only ``Partitioned`` ones are keyed).
+    ALLOW = "allow"
+    #: Every third-party cookie lives in a jar keyed by the top-level site (Firefox's
+    #: Total Cookie Protection): cookies the site set as a first party are not sent.
+    PARTITION = "partition"
+    #: Only ``Partitioned`` (CHIPS) cookies are stored and sent; the rest are blocked.
+    ONLY_PARTITIONED = "only-partitioned"
+    #: Cookies the site set as a first party are sent, but a third-party response stores
+    #: none (libsoup's "no third party" accept policy, WebKitGTK's default).
+    BLOCK_STORING = "block-storing"
+    #: No cookie is stored or sent in a third-party context.
+    BLOCK = "block"
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -252,6 +274,22 @@ class BrowserProfile:
     #: ``targetAddressSpace``, to a private IP literal or to a ``.local`` name is exempt
     #: from mixed-content blocking (then gated by the permission instead).
     local_network_access: bool = False
+    # -- Cookies (RFC 6265bis; corsspec.engine.cookies). None: not measured, and an
+    # evaluation that depends on the field reports the cookie's fate as unknown. --------
+    #: Whether a cookie without ``SameSite`` is enforced as ``Lax`` ("Default").
+    cookie_lax_by_default: bool | None = False
+    #: Whether ``SameSite=None`` without ``Secure`` is rejected ("Storage Model").
+    cookie_none_requires_secure: bool | None = True
+    #: Whether ``http://localhost``/``127.0.0.1`` counts as a "secure" protocol for
+    #: ``Secure`` cookies (the draft leaves it to the user agent).
+    cookie_secure_on_loopback: bool | None = True
+    #: Whether same-site compares schemes too ("schemeful same-site").
+    cookie_schemeful_same_site: bool | None = True
+    #: Whether ``Partitioned`` without ``Secure`` is rejected (CHIPS).
+    cookie_partitioned_requires_secure: bool | None = True
+    #: The third-party cookie policy under the engine's default settings (the caller
+    #: can override it per evaluation: ``evaluate(..., third_party_cookies=...)``).
+    third_party_cookies: ThirdPartyCookies | None = ThirdPartyCookies.ALLOW
 
     @functools.cached_property
     def safelist_rules(self) -> SafelistRules:
@@ -327,6 +365,17 @@ CHROMIUM = BrowserProfile(
     # the CORS loader (recorded: cur-chain-nocors-post-origin-null-after-cross-origin;
     # found by random seed 1: rnd-chain-1-197).
     no_cors_origin_null_after_cross_origin_redirect=True,
+    # net/cookies/canonical_cookie.cc: an unspecified SameSite is enforced as Lax
+    # (CookieEffectiveSameSite::LAX_MODE; feature SameSiteByDefaultCookies).
+    cookie_lax_by_default=True,
+    # Measured (Chromium 156 headless with the suite's launch flags, page on 127.0.0.2 and
+    # API on 127.0.0.1; ad hoc, not yet a recorded case): a Secure cookie set over
+    # http://127.0.0.1 is stored and sent back.
+    cookie_secure_on_loopback=True,
+    # Same measurement: third-party, only the "SameSite=None; Secure; Partitioned" cookie
+    # was stored and sent; first-party cookies stayed home. Regular Chrome allows
+    # third-party cookies by default (docs/cookies.md): state the policy for it.
+    third_party_cookies=ThirdPartyCookies.ONLY_PARTITIONED,
 )
 
 #: Firefox (Gecko). Source: netwerk/protocol/http/nsCORSListenerProxy.cpp.
@@ -405,6 +454,24 @@ FIREFOX = BrowserProfile(
     # preflight where its cache should have answered (same case, different runs; see
     # docs/browsers.md "Firefox preflight-cache reuse"); the differential suite reports
     # those steps as tolerated nondeterminism.
+    # modules/libpref/init/StaticPrefList.yaml: network.cookie.sameSite.laxByDefault is
+    # false (the mochitest profile pins it false as well).
+    cookie_lax_by_default=False,
+    # Measured (Firefox ESR 153 headless with the suite's prefs, page on localhost and API
+    # on 127.0.0.1; ad hoc, not yet a recorded case): SameSite=None without Secure is
+    # rejected (CookieParser.cpp, pref network.cookie.sameSite.noneRequiresSecure), and
+    # a Secure cookie set over http://127.0.0.1 is stored and sent back.
+    cookie_none_requires_secure=True,
+    cookie_secure_on_loopback=True,
+    # Pref network.cookie.sameSite.schemeful; its default here is not recorded.
+    cookie_schemeful_same_site=None,
+    # Not recorded yet: Partitioned without Secure.
+    cookie_partitioned_requires_secure=None,
+    # network.cookie.cookieBehavior defaults to 5, BEHAVIOR_REJECT_TRACKER_AND_PARTITION_FOREIGN
+    # (Total Cookie Protection: third-party cookies keyed by the top-level site). Same
+    # measurement: first-party cookies were not sent third-party; cookies set third-party
+    # were sent back under that top-level site only.
+    third_party_cookies=ThirdPartyCookies.PARTITION,
 )
 
 #: WebKit (Safari). Source: Source/WebCore/loader/CrossOriginPreflightResultCache.cpp,
@@ -478,6 +545,20 @@ WEBKIT = BrowserProfile(
     mixed_content_only_from_https=True,
     localhost_subdomains_are_trustworthy=False,
     # No Local Network Access permission and no private-address mixed-content exemption.
+    # Measured (WebKitGTK 2.50 MiniBrowser --private, page on localhost and API on
+    # 127.0.0.1; ad hoc, not yet a recorded case): SameSite=None without Secure is stored,
+    # and a Secure cookie set over http://127.0.0.1 is not.
+    cookie_none_requires_secure=False,
+    cookie_secure_on_loopback=False,
+    # Not recorded yet: schemeful same-site.
+    cookie_schemeful_same_site=None,
+    # Not recorded yet: Partitioned without Secure.
+    cookie_partitioned_requires_secure=None,
+    # WebKitGTK's WebKitCookieManager defaults to WEBKIT_COOKIE_POLICY_ACCEPT_NO_THIRD_PARTY
+    # (libsoup: no cookie stored from a third-party response). Same measurement: cookies
+    # set first-party (SameSite=None and unspecified) were sent third-party, none set
+    # third-party was stored. Safari's ITP blocks more (docs/cookies.md).
+    third_party_cookies=ThirdPartyCookies.BLOCK_STORING,
 )
 
 #: The three browser profiles, in a fixed order.

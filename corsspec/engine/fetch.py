@@ -16,8 +16,8 @@ callable, or an object with a ``respond`` method (a Policy, an adapter).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from typing import Protocol, TypeAlias, runtime_checkable
+from collections.abc import Callable, Iterable
+from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -26,6 +26,17 @@ from corsspec.engine._memo import remember
 from corsspec.engine.browsers import CHROMIUM, BrowserProfile
 from corsspec.engine.cache import CacheKey, PreflightCache
 from corsspec.engine.check import cors_check, visible_header_names
+from corsspec.engine.cookies import (
+    Cookie,
+    CookieExclusion,
+    CookieHop,
+    CookieJar,
+    CookieReason,
+    CookieRejection,
+    CookieReport,
+    ThirdPartyCookies,
+    cookie_context,
+)
 from corsspec.engine.headers import HeaderPairs, byte_lowercase
 from corsspec.engine.mixed_content import pre_network_check
 from corsspec.engine.model import (
@@ -58,7 +69,8 @@ from corsspec.engine.safelist import (
     FORBIDDEN_RESPONSE_HEADER_NAMES,
     REQUEST_BODY_HEADER_NAMES,
 )
-from corsspec.engine.url import URL, Origin
+from corsspec.engine.sites import same_site, site_of
+from corsspec.engine.url import URL, Origin, parse_origin
 from corsspec.errors import InvalidRequestError, RequestProblem
 
 __all__ = ["Evaluation", "Exchange", "Server", "ServerLike", "evaluate"]
@@ -151,6 +163,9 @@ class Evaluation:
     responses: tuple[Response, ...] = ()
     #: The preflight cache after this evaluation (None when called without one).
     cache: PreflightCache | None = None
+    #: Which cookies each hop carried and stored, and why others did not (None when
+    #: called without a cookie jar). See :mod:`corsspec.engine.cookies`.
+    cookies: CookieReport | None = None
 
     @property
     def allowed(self) -> bool:
@@ -198,6 +213,7 @@ def _evaluation_constructor() -> Callable[
         tuple[Request, ...],
         tuple[Response, ...],
         PreflightCache | None,
+        CookieReport | None,
     ],
     Evaluation,
 ]:
@@ -218,6 +234,7 @@ def _evaluation_constructor() -> Callable[
         set_sent,
         set_responses,
         set_cache,
+        set_cookies,
     ) = slot_setters(
         Evaluation,
         "reason",
@@ -230,6 +247,7 @@ def _evaluation_constructor() -> Callable[
         "sent",
         "responses",
         "cache",
+        "cookies",
     )
     new = object.__new__
 
@@ -244,6 +262,7 @@ def _evaluation_constructor() -> Callable[
         sent: tuple[Request, ...],
         responses: tuple[Response, ...],
         cache: PreflightCache | None,
+        cookies: CookieReport | None,
     ) -> Evaluation:
         evaluation: Evaluation = new(Evaluation)
         set_reason(evaluation, reason)
@@ -256,6 +275,7 @@ def _evaluation_constructor() -> Callable[
         set_sent(evaluation, sent)
         set_responses(evaluation, responses)
         set_cache(evaluation, cache)
+        set_cookies(evaluation, cookies)
         return evaluation
 
     return new_evaluation
@@ -432,6 +452,7 @@ def _finish(
         sent,
         responses,
         cache,
+        None,
     )
 
 
@@ -713,15 +734,27 @@ def evaluate(
     cache: PreflightCache | None = None,
     now: float = 0.0,
     reads: tuple[str, ...] = (),
+    cookies: CookieJar | None = None,
+    top_level: Origin | str | None = None,
+    needs_cookies: Iterable[str] = (),
+    third_party_cookies: ThirdPartyCookies | ThirdPartyCookiesName | None = None,
 ) -> Evaluation:
     """Fetch: fetch, as far as CORS goes — what ``browser`` does with ``request``.
 
     ``cache`` is the browser's preflight cache before the request (None: a fresh
     browser with caching left out of the result; pass ``PreflightCache()`` to start
     empty and get the updated cache back in ``Evaluation.cache``). ``now`` is the time
-    in seconds, used only for cache expiry. ``reads`` names the response headers page
+    in seconds, used for cache and cookie expiry. ``reads`` names the response headers page
     script reads (``("X-Total-Count",)``): one it cannot read fails the evaluation with
     ``header-not-exposed`` (see :func:`_check_reads`).
+
+    ``cookies`` is the browser's cookie jar before the request (None: cookies left out);
+    the result's ``Evaluation.cookies`` tells what each hop carried and stored, and the
+    jar after it. ``top_level`` is the page's top-level origin when the requesting page
+    is embedded in another site (default: the request's origin is the top-level page);
+    ``needs_cookies`` names the cookies the server needs on the actual request (reported
+    as ``Evaluation.cookies.missing``); ``third_party_cookies`` overrides the profile's
+    third-party cookie policy.
 
     Never raises because of what the server answered.
 
@@ -731,8 +764,30 @@ def evaluate(
     """
     if reads:
         names = _to_reads(reads)
-        evaluation = evaluate(request, server, browser=browser, cache=cache, now=now)
+        evaluation = evaluate(
+            request,
+            server,
+            browser=browser,
+            cache=cache,
+            now=now,
+            cookies=cookies,
+            top_level=top_level,
+            needs_cookies=needs_cookies,
+            third_party_cookies=third_party_cookies,
+        )
         return _check_reads(evaluation, names)
+    if cookies is not None or needs_cookies or top_level is not None:
+        return _evaluate_with_cookies(
+            request,
+            server,
+            browser,
+            cache,
+            now,
+            CookieJar() if cookies is None else cookies,
+            top_level,
+            tuple(needs_cookies),
+            third_party_cookies,
+        )
     respond = server.respond if type(server) is Exchange else _responder(server)
     profile = browser
     # The plan is keyed by the profile's identity (see _plan), inlined: it is most
@@ -859,6 +914,189 @@ def evaluate(
         if reason is not None:
             return _finish(request, profile, reason, notes, sent, responses, cache)
         hop = follow.next_hop(hop, profile)
+
+
+#: The third-party cookie policies by their names, as the caller may spell them.
+ThirdPartyCookiesName: TypeAlias = Literal[
+    "allow", "partition", "only-partitioned", "block-storing", "block"
+]
+
+
+class _CookieSession:
+    """The browser's cookie handling around one evaluation (Fetch: HTTP-network-or-cache
+    fetch, "If includeCredentials is true": append `Cookie`, then store `Set-Cookie`).
+
+    It wraps the server: every non-preflight request gets the jar's ``Cookie`` header
+    (when includeCredentials holds), and every answer's ``Set-Cookie`` goes into the jar.
+    A CORS preflight is sent without credentials: no cookie, nothing stored.
+    """
+
+    def __init__(
+        self,
+        request: Request,
+        respond: Callable[[Request], Response],
+        profile: BrowserProfile,
+        jar: CookieJar,
+        top_level: Origin,
+        policy: ThirdPartyCookies | None,
+        now: float,
+    ) -> None:
+        self.request = request
+        self.inner = respond
+        self.profile = profile
+        self.jar = jar
+        self.top_level = top_level
+        self.policy = policy
+        self.now = now
+        self.url_list: list[URL] = []
+        self.cross_origin = False
+        self.hops: list[CookieHop] = []
+        self.ignored: list[CookieRejection] = []
+        #: The requests as the server saw them, by the identity of the engine's copy.
+        self.seen: dict[int, Request] = {}
+        self.count = 0
+
+    def __call__(self, wire: Request) -> Response:
+        self.count += 1
+        if is_preflight(wire):
+            answer = self.inner(wire)
+            if isinstance(answer, Response):
+                for line in answer.index.get("set-cookie", ()):
+                    self.ignored.append(
+                        CookieRejection(
+                            name=line.partition("=")[0].strip(),
+                            line=line[:256],
+                            reason=CookieReason.PREFLIGHT_RESPONSE,
+                        )
+                    )
+            return answer
+        request, profile, now = self.request, self.profile, self.now
+        url = wire.url
+        self.url_list.append(url)
+        # Fetch: includeCredentials — "include", or "same-origin" with tainting "basic"
+        # (no cross-origin hop so far and a same-origin URL).
+        self.cross_origin = self.cross_origin or not request.origin.same_origin_as_url(url)
+        included = request.credentials is _INCLUDE or (
+            request.credentials is Credentials.SAME_ORIGIN and not self.cross_origin
+        )
+        embedded = not request.origin.opaque and not same_site(request.origin, self.top_level)
+        context = cookie_context(
+            self.url_list,
+            top_level=self.top_level,
+            profile=profile,
+            third_party_cookies=self.policy,
+            embedded_cross_site=embedded,
+        )
+        retrieval = self.jar.retrieve(url, context=context, now=now, profile=profile)
+        header = retrieval.header if included else None
+        sent_request = wire
+        if header is not None:
+            sent_request = wire_request(
+                method=wire.method,
+                url=url,
+                origin=wire.origin,
+                headers=(*wire.headers, ("Cookie", header)),
+                like=wire,
+                body=wire.body,
+            )
+            self.seen[id(wire)] = sent_request
+        answer = self.inner(sent_request)
+        stored: list[Cookie] = []
+        deleted: list[Cookie] = []
+        rejected: list[CookieRejection] = []
+        if isinstance(answer, Response):
+            for line in answer.index.get("set-cookie", ()):
+                if not included:
+                    rejected.append(
+                        CookieRejection(
+                            name=line.partition("=")[0].strip(),
+                            line=line[:256],
+                            reason=CookieReason.CREDENTIALS_NOT_INCLUDED,
+                        )
+                    )
+                    continue
+                result = self.jar.store(line, url=url, context=context, now=now, profile=profile)
+                self.jar = result.jar
+                if result.rejection is not None:
+                    rejected.append(result.rejection)
+                elif result.cookie is not None:
+                    (deleted if result.deleted else stored).append(result.cookie)
+        if included:
+            excluded = retrieval.excluded
+            sent = retrieval.sent
+        else:
+            sent = ()
+            # The cookies that would have gone out stay behind for the credentials mode.
+            excluded = (
+                tuple(
+                    CookieExclusion(cookie=c, reason=CookieReason.CREDENTIALS_NOT_INCLUDED)
+                    for c in retrieval.sent
+                )
+                + retrieval.excluded
+            )
+        self.hops.append(
+            CookieHop(
+                index=self.count - 1,
+                url=url.serialize(),
+                credentials=included,
+                same_site=context.same_site,
+                third_party=context.third_party,
+                header=header,
+                sent=sent,
+                excluded=excluded,
+                stored=tuple(stored),
+                deleted=tuple(deleted),
+                rejected=tuple(rejected),
+            )
+        )
+        return answer
+
+
+def _evaluate_with_cookies(
+    request: Request,
+    server: ServerLike | Exchange,
+    browser: BrowserProfile,
+    cache: PreflightCache | None,
+    now: float,
+    jar: CookieJar,
+    top_level: Origin | str | None,
+    needs: tuple[str, ...],
+    third_party_cookies: ThirdPartyCookies | ThirdPartyCookiesName | None,
+) -> Evaluation:
+    """:func:`evaluate` with the browser's cookie jar taking part (see :class:`_CookieSession`)."""
+    top = request.origin if top_level is None else parse_origin(top_level)
+    if third_party_cookies is None:
+        policy = browser.third_party_cookies
+    elif isinstance(third_party_cookies, ThirdPartyCookies):
+        policy = third_party_cookies
+    else:
+        try:
+            policy = ThirdPartyCookies(third_party_cookies)
+        except ValueError:
+            raise InvalidRequestError(
+                "third_party_cookies",
+                third_party_cookies,
+                RequestProblem.BAD_ENUM_VALUE,
+                f"known: {', '.join(p.value for p in ThirdPartyCookies)}",
+            ) from None
+    for name in needs:
+        given: object = name  # callers may pass anything; the type is not a guarantee
+        if not isinstance(given, str) or not given:
+            raise InvalidRequestError(
+                "needs_cookies", name, RequestProblem.BAD_ENUM_VALUE, "a cookie name"
+            )
+    session = _CookieSession(request, _responder(server), browser, jar, top, policy, now)
+    evaluation = evaluate(request, session, browser=browser, cache=cache, now=now)
+    sent = tuple(session.seen.get(id(r), r) for r in evaluation.sent)
+    report = CookieReport(
+        top_level=site_of(top),
+        third_party_cookies=policy,
+        hops=tuple(session.hops),
+        jar=session.jar,
+        needs=needs,
+        ignored=tuple(session.ignored),
+    )
+    return attrs.evolve(evaluation, sent=sent, cookies=report)
 
 
 class _Follow:

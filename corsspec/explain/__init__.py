@@ -36,6 +36,14 @@ from corsspec.explain.causes import (
     cause_message,
     preflight_causes,
 )
+from corsspec.explain.cookies import (
+    CHROMIUM_COOKIE_WORDING,
+    COOKIE_FIXES,
+    COOKIE_MESSAGES,
+    cookie_fix,
+    cookie_lines,
+    cookie_message,
+)
 from corsspec.explain.fixes import (
     FIX_HINTS,
     Fix,
@@ -79,7 +87,10 @@ from corsspec.explain.trace import (
 __all__ = [
     "APPROXIMATE",
     "CAUSE_MESSAGES",
+    "CHROMIUM_COOKIE_WORDING",
     "CONSOLE_MESSAGES",
+    "COOKIE_FIXES",
+    "COOKIE_MESSAGES",
     "FIX_HINTS",
     "MYTH_MESSAGES",
     "NOTE_MESSAGES",
@@ -99,6 +110,9 @@ __all__ = [
     "check_for_reason",
     "check_line",
     "console_message",
+    "cookie_fix",
+    "cookie_lines",
+    "cookie_message",
     "diagnose",
     "explanation",
     "fix_for",

@@ -16,6 +16,7 @@ from corsspec.explain.causes import (
     cause_message,
     preflight_causes,
 )
+from corsspec.explain.cookies import cookie_lines
 from corsspec.explain.fixes import (
     Fix,
     FixPlan,
@@ -175,6 +176,10 @@ def explanation(evaluation: Evaluation, browser: BrowserProfile | None = None) -
             verdict = "the fetch resolves, but script cannot read a header it reads"
         elif evaluation.reason.code is ReasonCode.LOCAL_NETWORK_PERMISSION_REQUIRED:
             verdict = "needs the user's permission (not sent until the user allows it)"
+    cookies = evaluation.cookies
+    if evaluation.allowed and cookies is not None and cookies.needs_met is not True:
+        state = "missing" if cookies.needs_met is False else "unknown"
+        verdict += f" by CORS, but needed cookies {state}: " + ", ".join(cookies.missing)
     lines = [f"{req.method} {req.url} from {req.origin} [{d.browser.name}]: {verdict}"]
     reason = evaluation.reason
     if reason is not None:
@@ -195,4 +200,6 @@ def explanation(evaluation: Evaluation, browser: BrowserProfile | None = None) -
     lines.extend("note: " + text for i, text in enumerate(notes) if text not in notes[:i])
     for myth in d.myths:
         lines.append("myth: " + myth_message(myth))
+    if cookies is not None:
+        lines.extend(cookie_lines(cookies, d.browser))
     return "\n".join(lines)

@@ -1425,14 +1425,21 @@ def test_fast_evaluation_constructor_matches_attrs() -> None:
     # without updating the fast constructor fails here.
     import inspect
 
+    from corsspec.engine.cookies import CookieJar, CookieReport
     from corsspec.engine.fetch import _new_evaluation
+    from corsspec.engine.sites import site_of
 
     names = [f.name for f in attrs.fields(cs.Evaluation)]
     assert list(inspect.signature(_new_evaluation).parameters) == names
     req = Req().build()
     reason = cs.Reason(code=cs.ReasonCode.ACAO_MISSING, stage=cs.Stage.ACTUAL)
     cache = cs.PreflightCache()
-    values: list[Any] = [reason, req, cs.FIREFOX, None, None, ("a",), (), (req,), (ok(),), cache]
+    cookies = CookieReport(
+        top_level=site_of(req.origin), third_party_cookies=None, hops=(), jar=CookieJar()
+    )
+    values: list[Any] = [
+        reason, req, cs.FIREFOX, None, None, ("a",), (), (req,), (ok(),), cache, cookies
+    ]  # fmt: skip
     fast = _new_evaluation(*values)
     slow = cs.Evaluation(**dict(zip(names, values, strict=True)))
     assert fast == slow
