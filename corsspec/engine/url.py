@@ -21,8 +21,8 @@ characters, the characters UTS #46 ignores). Hosts whose answer would need the d
 core lacks fail with ``URLProblem.UNSUPPORTED_HOST`` / ``OriginProblem.UNSUPPORTED_HOST``
 instead of being mapped differently from browsers:
 
-* a right-to-left character anywhere in the domain (the Bidi rule, RFC 5893, is not
-  implemented);
+* in a right-to-left domain name, a label breaking the Bidi rule (RFC 5893) other than
+  by its own right-to-left text (implementations differ there);
 * U+200C / U+200D (CheckJoiners needs the Joining_Type property);
 * a code point unassigned in this Python's Unicode database (a newer Unicode may assign
   it), and format characters (Cf) other than the ones UTS #46 ignores;
@@ -422,22 +422,67 @@ def _uts46_to_ascii(domain: str) -> str:
     # Processing step 1 (map) and step 2 (normalize to NFC).
     mapped = "".join(char.lower() if char.isascii() else _uts46_map(char) for char in domain)
     mapped = unicodedata.normalize("NFC", mapped)
-    if not mapped.isascii() and any(
-        unicodedata.bidirectional(char) in _RTL_BIDI for char in mapped
-    ):
-        raise _unsupported("right-to-left domain: the Bidi rule (RFC 5893) is not modelled")
     out: list[str] = []
+    unicode_labels: list[tuple[str, bool]] = []  # (label, whether it came as xn--)
     # Step 3: break into labels at U+002E; step 4: convert and validate each label.
     for label in mapped.split("."):
         if label.startswith("xn--"):
-            out.append(_check_punycode_label(label))
+            out.append(label)
+            unicode_labels.append((_check_punycode_label(label), True))
             continue
+        unicode_labels.append((label, False))
         if label.isascii():
             out.append(label)
             continue
         _check_label(label)
         out.append("xn--" + label.encode("punycode").decode("ascii"))
+    # CheckBidi: "If CheckBidi, and if the domain name is a Bidi domain name, then the
+    # label must satisfy all six of the numbered conditions in [IDNA2008] RFC 5893,
+    # Section 2." A Bidi domain name has a label with an R, AL or AN character.
+    if any(
+        unicodedata.bidirectional(char) in _RTL_BIDI
+        for label, _ in unicode_labels
+        if not label.isascii()
+        for char in label
+    ):
+        for label, was_punycode in unicode_labels:
+            if not label or _satisfies_bidi_rule(label):
+                continue
+            # A right-to-left label breaking rules 2-4 fails. Implementations differ on
+            # rules 1, 5 and 6 for the other labels of a Bidi domain name (ada accepts
+            # "1a.\u05d0") and on punycode labels, so those are not decided here.
+            if was_punycode or unicodedata.bidirectional(label[0]) not in ("R", "AL"):
+                raise _unsupported(f"label {label[:64]!r} in a right-to-left domain name")
+            raise _ParseError(
+                URLProblem.BAD_HOST, f"label {label[:64]!r} breaks the Bidi rule (RFC 5893)"
+            )
     return ".".join(out)
+
+
+_BIDI_RTL_ALLOWED = frozenset(("R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"))
+_BIDI_LTR_ALLOWED = frozenset(("L", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"))
+
+
+def _satisfies_bidi_rule(label: str) -> bool:
+    """RFC 5893 section 2: the Bidi rule's six conditions, for one label."""
+    classes = [unicodedata.bidirectional(char) for char in label]
+    ending = [c for c in classes if c != "NSM"]
+    last = ending[-1] if ending else ""
+    # 1. "The first character must be a character with Bidi property L, R, or AL."
+    if classes[0] in ("R", "AL"):
+        # 2. Only R, AL, AN, EN, ES, CS, ET, ON, BN and NSM in an RTL label.
+        # 3. It ends with R, AL, EN or AN, followed by zero or more NSM.
+        # 4. "If an EN is present, no AN may be present, and vice versa."
+        return (
+            _BIDI_RTL_ALLOWED.issuperset(classes)
+            and last in ("R", "AL", "EN", "AN")
+            and not ("EN" in classes and "AN" in classes)
+        )
+    if classes[0] == "L":
+        # 5. Only L, EN, ES, CS, ET, ON, BN and NSM in an LTR label.
+        # 6. It ends with L or EN, followed by zero or more NSM.
+        return _BIDI_LTR_ALLOWED.issuperset(classes) and last in ("L", "EN")
+    return False
 
 
 def _check_label(label: str) -> None:
@@ -452,7 +497,7 @@ def _check_label(label: str) -> None:
 
 
 def _check_punycode_label(label: str) -> str:
-    """UTS #46 processing step 4 for a label starting with "xn--"."""
+    """UTS #46 processing step 4 for a label starting with "xn--" (returns it decoded)."""
     if not label.isascii():
         raise _ParseError(URLProblem.BAD_HOST, "an xn-- label with non-ASCII code points")
     try:
@@ -470,12 +515,10 @@ def _check_punycode_label(label: str) -> str:
         )
         if remapped != decoded or "." in decoded or decoded.lower() != decoded:
             raise _ParseError(URLProblem.BAD_HOST, "not a valid label")
-        if any(unicodedata.bidirectional(char) in _RTL_BIDI for char in decoded):
-            raise _ParseError(URLProblem.BAD_HOST, "right-to-left")
         _check_label(decoded)
     except _ParseError as failure:
         raise _unsupported(f"{label[:64]!r} decodes to an invalid label ({failure.hint})") from None
-    return label
+    return decoded
 
 
 def _ends_in_number(domain: str) -> bool:

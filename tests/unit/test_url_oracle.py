@@ -70,7 +70,7 @@ def test_table_rows_agree_with_the_oracle(case: ParseCase) -> None:
     if any(0xD800 <= ord(char) <= 0xDFFF for char in case.value):
         pytest.skip("lone surrogates: ada's binding takes UTF-8")
     mine, oracle = ours(case.value, case.base), theirs(case.value, case.base)
-    assert mine == oracle
+    assert agree(mine, oracle), (mine, oracle)
 
 
 @settings(max_examples=300)
@@ -140,8 +140,9 @@ def _scan(start: int, stop: int) -> dict[str, list[str]]:
 )
 def test_uts46_every_code_point(start: int, stop: int) -> None:
     # Each code point in a label: no host maps differently from the oracle. (Measured
-    # on the BMP with every code point in both positions: 120,367 agree, 1,567 are
-    # reported unsupported where ada maps them, 4,786 unsupported where ada fails too.)
+    # on the BMP with every code point in both positions, 126,720 hosts: 121,684 agree
+    # (107,919 valid, 13,765 failures), 252 are reported unsupported where ada maps
+    # them, 4,784 are unsupported where ada fails too.)
     found = _scan(start, stop)
     assert found["differ"] == []
     assert found["same"]

@@ -294,6 +294,32 @@ HOST_CASES: tuple[ParseCase, ...] = (
         None,
         problem=URLProblem.BAD_HOST,
     ),
+    _case(
+        "bidi-rtl-label",
+        DOMAIN + ": CheckBidi (RFC 5893)",
+        "http://\u05d0.com/",
+        "http://xn--4db.com/",
+    ),
+    _case(
+        "bidi-arabic-digits",
+        DOMAIN + ": CheckBidi (RFC 5893)",
+        "http://\u0627\u0661.com/",
+        "http://xn--mgb0j.com/",
+    ),
+    _case(
+        "bidi-mixed-label",
+        DOMAIN + ": CheckBidi rule 2 (an RTL label has no L characters)",
+        "http://\u05d0a.com/",
+        None,
+        problem=URLProblem.BAD_HOST,
+    ),
+    _case(
+        "bidi-digit-first-label",
+        DOMAIN + ": CheckBidi rule 1 (implementations differ: reported, not decided)",
+        "http://1a.\u05d0/",
+        None,
+        problem=URLProblem.UNSUPPORTED_HOST,
+    ),
     _case("punycode-kept", DOMAIN, "http://xn--zca.x/", "http://xn--zca.x/"),
     _case("punycode-lowercased", DOMAIN, "http://xn--ZCA.x/", "http://xn--zca.x/"),
     _case(
