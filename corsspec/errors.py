@@ -46,6 +46,8 @@ class OriginProblem(enum.Enum):
     HAS_PATH = "has-path"
     HAS_QUERY_OR_FRAGMENT = "has-query-or-fragment"
     HAS_USERINFO = "has-userinfo"
+    #: The host needs UTS #46 data the core does not carry (see ``corsspec.engine.url``).
+    UNSUPPORTED_HOST = "unsupported-host"
 
 
 class URLProblem(enum.Enum):
@@ -57,6 +59,8 @@ class URLProblem(enum.Enum):
     BAD_HOST = "bad-host"
     BAD_PORT = "bad-port"
     BAD_CHARACTER = "bad-character"
+    #: The host needs UTS #46 data the core does not carry (see ``corsspec.engine.url``).
+    UNSUPPORTED_HOST = "unsupported-host"
 
 
 class HeaderProblem(enum.Enum):

@@ -52,6 +52,9 @@ __all__ = [
     "route_servers",
     "scenarios",
     "tokens",
+    "url_hosts",
+    "url_references",
+    "url_strings",
 ]
 
 #: RFC 9110 tchar: the code points of an HTTP token.
@@ -473,3 +476,159 @@ def scenarios(
 ) -> st.SearchStrategy[tuple[cs.Request, RouteServer]]:
     """A request plus a server that answers at its URL (and maybe where it redirects)."""
     return _scenario(answers)
+
+
+# --- URL Standard input ------------------------------------------------------------------
+# Strings built to reach every state of the URL Standard's basic URL parser: special and
+# non-special schemes, slashes and backslashes, userinfo with extra '@' and ':', hosts
+# of every kind (domains, percent-encoded, non-ASCII from scripts UTS #46 treats
+# differently, IPv4 number forms, IPv6 with and without embedded IPv4 or a zone), ports
+# with leading zeros or thousands of digits, dot segments, and code points each
+# percent-encode set treats differently. Written from the URL Standard, not from
+# corsspec.engine.url. Lone surrogates are left out: the oracle takes UTF-8.
+
+_URL_SCHEMES = st.sampled_from(
+    ["http", "https", "HTTPS", "ws", "wss", "ftp", "file", "foo", "web+x", "data", "blob", "about"]
+)
+# Non-ASCII code points by family: Latin letters and case pairs, deviations (U+00DF,
+# U+03C2, U+1E9E), full-width forms, the full stops UTS #46 maps, ignored ones (soft
+# hyphen, zero width space, variation selector), joiners, combining marks, Greek,
+# Cyrillic, CJK, Hangul, right-to-left letters and digits, symbols and emoji,
+# compatibility characters that map to several (U+FB01, U+2163, U+00BD, U+2488), spaces
+# and controls, private use, unassigned, U+FFFD.
+_HOST_CODE_POINTS = (
+    "\u00e9\u00c9\u00fc\u00dc\u00df\u03c2\u03a3\u1e9e\uff21\uff41\uff10\uff0e\u3002\uff61"
+    "\u00ad\u200b\ufe0f\u200c\u200d\u0300\u0301\u0345\u03b1\u0416\u4e2d\uac00\u05d0"
+    "\u0627\u0661\u2603\U0001f600\ufb01\u2163\u00bd\u2488\u00a0\u3000\u0085\ue000\u0378"
+    "\ufffd\u2ff0\u1806\u17b4\u0130\u212a"
+)
+_HOST_ASCII = "abcxyzABCXYZ0123456789-_.*!$%~"
+_HOST_CHARS = st.sampled_from(_HOST_CODE_POINTS + _HOST_ASCII)
+_PERCENT_ESCAPES = st.sampled_from(
+    ["%61", "%41", "%2e", "%2E", "%c3%bc", "%ff", "%25", "%00", "%zz"]
+)
+_NUMBER_PARTS = st.one_of(
+    st.integers(0, 300).map(str),
+    st.integers(0, 2**32 + 5).map(str),
+    st.integers(0, 0xFFFFFFFF + 2).map(lambda n: f"0x{n:x}"),
+    st.integers(0, 0o777).map(lambda n: f"0{n:o}"),
+    st.sampled_from(["0x", "0X1F", "09", "08", "0", "00", "0x0g", "1" * 30, "0x" + "f" * 40]),
+)
+
+
+@functools.cache
+def url_hosts() -> st.SearchStrategy[str]:
+    """Host text as it appears between ``//`` and the port (URL Standard: host parser)."""
+    label = st.lists(st.one_of(_HOST_CHARS, _PERCENT_ESCAPES), max_size=6).map("".join)
+    domain = st.lists(
+        st.one_of(
+            label, st.sampled_from(["xn--zca", "xn--bcher-kva", "xn--", "xn--abc-", "xn--a"])
+        ),
+        min_size=1,
+        max_size=4,
+    ).map(".".join)
+    ipv4 = st.lists(_NUMBER_PARTS, min_size=1, max_size=5).map(".".join)
+    trailing_dot = st.tuples(ipv4, st.sampled_from(["", ".", ".."])).map("".join)
+    ipv6_piece = st.one_of(
+        st.integers(0, 0xFFFF).map(lambda n: f"{n:x}"),
+        st.sampled_from(["", "0", "00000", "FFFF", "1.2.3.4", "01.2.3.4", "1.2.3", "%25eth0"]),
+    )
+    ipv6 = st.lists(ipv6_piece, min_size=1, max_size=9).map(lambda p: "[" + ":".join(p) + "]")
+    ipv6_known = st.ip_addresses(v=6).map(lambda a: f"[{a.exploded}]")
+    return st.one_of(
+        domain, ipv4, trailing_dot, ipv6, ipv6_known, st.sampled_from(["", "[", "[::1"])
+    )
+
+
+_PATH_CHARS = st.sampled_from(
+    list("abc/\\.% ?#'\"<>`{}|^[]@:;=!$&()*+,~\t\n\x00\x1f\x7f\u00e9\u4e2d")
+)
+_SEGMENTS = st.sampled_from(
+    ["", ".", "..", "%2e", "%2E.", ".%2e", "%2e%2e", "a", "C:", "C|", "x y"]
+)
+
+
+@st.composite
+def _paths(draw: st.DrawFn) -> str:
+    parts = draw(
+        st.lists(st.one_of(_SEGMENTS, st.lists(_PATH_CHARS, max_size=4).map("".join)), max_size=5)
+    )
+    return draw(st.sampled_from(["/", "\\", ""])) + draw(st.sampled_from(["/", "\\"])).join(parts)
+
+
+@st.composite
+def url_strings(draw: st.DrawFn) -> str:
+    """Absolute URL strings (valid or not) for the basic URL parser without a base."""
+    scheme = draw(_URL_SCHEMES)
+    slashes = draw(st.sampled_from(["//", "//", "//", "", "/", "\\\\", "///", "/\\"]))
+    userinfo = draw(st.sampled_from(["", "", "", "u@", "u:p@", "a@b@", ":@", "u:p:q@", "\u00e9@"]))
+    host = draw(url_hosts())
+    port = draw(
+        st.one_of(
+            st.just(""),
+            st.sampled_from([":", ":80", ":443", ":0", ":65535", ":65536", ":0080", ":x", ":1x"]),
+            st.integers(0, 10**6).map(lambda n: f":{n}"),
+            st.just(":" + "9" * 5000),
+        )
+    )
+    path = draw(_paths())
+    query = draw(
+        st.one_of(st.just(""), st.lists(_PATH_CHARS, max_size=6).map(lambda q: "?" + "".join(q)))
+    )
+    fragment = draw(
+        st.one_of(st.just(""), st.lists(_PATH_CHARS, max_size=4).map(lambda f: "#" + "".join(f)))
+    )
+    if scheme in ("data", "about", "blob") and draw(st.booleans()):
+        inner = draw(
+            st.sampled_from(["text/plain,a b", "blank", "https://a.example/u", "null/x", " x ?y"])
+        )
+        return f"{scheme}:{inner}{query}{fragment}"
+    lead = draw(st.sampled_from(["", "", " ", "\t", "\x00"]))
+    return f"{lead}{scheme}:{slashes}{userinfo}{host}{port}{path}{query}{fragment}"
+
+
+@st.composite
+def url_references(draw: st.DrawFn) -> tuple[str, str]:
+    """``(base, reference)``: a valid base URL and a relative (or absolute) reference."""
+    base = draw(
+        st.sampled_from(
+            [
+                "https://a.example/x/y?q#f",
+                "http://a.example:8080/x/",
+                "https://u:p@a.example/",
+                "file:///C:/a/b",
+                "file://h/a",
+                "foo://h/a/b",
+                "foo:/a/b",
+                "data:text/plain,hi",
+                "ws://a.example/",
+            ]
+        )
+    )
+    reference = draw(
+        st.one_of(
+            url_strings(),
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "",
+                        "/",
+                        "//",
+                        "\\",
+                        "\\\\",
+                        "?",
+                        "#",
+                        "./",
+                        "../",
+                        "http:",
+                        "https:",
+                        "file:",
+                        "foo:",
+                    ]
+                ),
+                st.one_of(url_hosts(), _paths()),
+                _paths(),
+            ).map("".join),
+        )
+    )
+    return base, reference
