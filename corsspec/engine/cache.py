@@ -277,7 +277,11 @@ class PreflightCache:
         limit = profile.max_cacheable_url_length
         if limit is not None and len(url) >= limit:
             return self
-        expires = now + max_age
+        try:
+            expires = now + max_age
+        except OverflowError:
+            # An int too large for a float (a caller's 10**400): it never expires.
+            expires = _ALWAYS
         replaces = profile.cache_replaces_entry
         base = [
             e

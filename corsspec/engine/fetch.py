@@ -21,7 +21,7 @@ from typing import Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from corsspec.engine._abnf import is_token
+from corsspec.engine._abnf import MAX_HEADER_LINES, is_token
 from corsspec.engine._memo import remember
 from corsspec.engine.browsers import CHROMIUM, BrowserProfile
 from corsspec.engine.cache import CacheKey, PreflightCache
@@ -412,6 +412,15 @@ def _finish(
     """Fetch: main fetch's last steps — filter the response script gets, or fail."""
     status: int | None = None
     visible: tuple[str, ...] = ()
+    for answer in responses:
+        if len(answer.headers) > MAX_HEADER_LINES:
+            # Response.index read only the first MAX_HEADER_LINES lines of this answer.
+            notes += (
+                Note(
+                    code=NoteCode.TOO_MANY_HEADER_LINES,
+                    detail=f"{len(answer.headers)} lines; the first {MAX_HEADER_LINES} read",
+                ),
+            )
     if reason is None and response is not None and rtype is not None:
         if rtype is _OPAQUE_TYPE or rtype is _OPAQUE_REDIRECT:
             status = 0

@@ -25,6 +25,7 @@ from multidict import CIMultiDictProxy
 
 from corsspec.engine._abnf import (
     HTTP_TAB_OR_SPACE,
+    MAX_HEADER_LINES,
     is_header_value,
     is_token,
     normalize_header_value,
@@ -531,11 +532,14 @@ class Response:
     def index(self) -> Mapping[str, tuple[str, ...]]:
         """Values by byte-lowercased name, as an HTTP parser hands them on (OWS trimmed).
 
-        Read-only, like the response it describes.
+        Read-only, like the response it describes. Only the first
+        :data:`~corsspec.engine._abnf.MAX_HEADER_LINES` lines are read (the evaluation
+        notes ``too-many-header-lines`` when there are more).
         """
-        trimmed = tuple(
-            (n.strip(HTTP_TAB_OR_SPACE), v.strip(HTTP_TAB_OR_SPACE)) for n, v in self.headers
-        )
+        lines = self.headers
+        if len(lines) > MAX_HEADER_LINES:
+            lines = lines[:MAX_HEADER_LINES]
+        trimmed = tuple((n.strip(HTTP_TAB_OR_SPACE), v.strip(HTTP_TAB_OR_SPACE)) for n, v in lines)
         return MappingProxyType({k: tuple(v) for k, v in index_headers(trimmed).items()})
 
     @functools.cached_property
