@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from typing import Literal, TypeAlias
 
 import attrs
 
@@ -26,12 +27,14 @@ __all__ = [
     "SPEC",
     "WEBKIT",
     "BrowserFamily",
+    "BrowserLike",
     "BrowserProfile",
     "CacheWildcard",
     "MaxAgeOverflow",
     "PreflightCheckOrder",
     "StreamBodySupport",
     "get_profile",
+    "to_profile",
 ]
 
 
@@ -515,6 +518,29 @@ WEBKIT = BrowserProfile(
 ALL_BROWSERS: tuple[BrowserProfile, ...] = (CHROMIUM, FIREFOX, WEBKIT)
 #: Every profile by name, SPEC included.
 PROFILES: dict[str, BrowserProfile] = {p.name: p for p in (CHROMIUM, FIREFOX, WEBKIT, SPEC)}
+
+
+#: A profile, or its name (matched case-insensitively at run time).
+BrowserLike: TypeAlias = "BrowserProfile | Literal['chromium', 'firefox', 'webkit', 'spec']"
+
+
+def to_profile(value: object, field: str = "browser") -> BrowserProfile:
+    """A :class:`BrowserProfile` from a profile or its name (any case).
+
+    :raises InvalidRequestError: anything else; the message names ``field``, the value
+        and the choices.
+    """
+    if isinstance(value, BrowserProfile):
+        return value
+    profile = PROFILES.get(value.lower()) if isinstance(value, str) else None
+    if profile is None:
+        raise InvalidRequestError(
+            field,
+            value,
+            RequestProblem.BAD_ENUM_VALUE,
+            f"expected a BrowserProfile or one of {', '.join(map(repr, PROFILES))}",
+        )
+    return profile
 
 
 def get_profile(name: object) -> BrowserProfile:

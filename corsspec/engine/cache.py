@@ -21,6 +21,7 @@ from corsspec.engine._memo import remember
 from corsspec.engine.browsers import BrowserProfile, CacheWildcard
 from corsspec.engine.headers import byte_lowercase
 from corsspec.engine.safelist import CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+from corsspec.errors import InvalidRequestError, RequestProblem
 
 __all__ = ["CacheEntry", "CacheKey", "PreflightCache"]
 
@@ -139,11 +140,31 @@ class _Summary:
         return until
 
 
+def _to_entries(value: tuple[CacheEntry, ...]) -> tuple[CacheEntry, ...]:
+    """Converter for ``PreflightCache.entries``: a tuple (or iterable) of CacheEntry.
+
+    :raises InvalidRequestError: anything else.
+    """
+    entries: object = value
+    if type(entries) is not tuple:
+        if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
+            raise InvalidRequestError(
+                "entries", entries, RequestProblem.BAD_ENUM_VALUE, "a tuple of CacheEntry"
+            )
+        entries = tuple(entries)
+    for entry in entries:
+        if type(entry) is not CacheEntry:
+            raise InvalidRequestError(
+                "entries", entry, RequestProblem.BAD_ENUM_VALUE, "a tuple of CacheEntry"
+            )
+    return entries
+
+
 @attrs.frozen(kw_only=True)
 class PreflightCache:
     """An immutable CORS-preflight cache shared by the evaluations of one browser session."""
 
-    entries: tuple[CacheEntry, ...] = ()
+    entries: tuple[CacheEntry, ...] = attrs.field(default=(), converter=_to_entries)
 
     def __len__(self) -> int:
         return len(self.entries)

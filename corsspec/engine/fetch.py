@@ -16,6 +16,7 @@ callable, or an object with a ``respond`` method (a Policy, an adapter).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from typing import Protocol, TypeAlias, runtime_checkable
 
@@ -23,7 +24,7 @@ import attrs
 
 from corsspec.engine._abnf import MAX_HEADER_LINES, is_token
 from corsspec.engine._memo import remember
-from corsspec.engine.browsers import CHROMIUM, BrowserProfile
+from corsspec.engine.browsers import CHROMIUM, BrowserLike, BrowserProfile, to_profile
 from corsspec.engine.cache import CacheKey, PreflightCache
 from corsspec.engine.check import cors_check, visible_header_names
 from corsspec.engine.headers import HeaderPairs, byte_lowercase
@@ -39,6 +40,7 @@ from corsspec.engine.model import (
     Response,
     ResponseType,
     default_content_type,
+    require,
     slot_setters,
     wire_request,
 )
@@ -108,6 +110,17 @@ def is_preflight(request: Request) -> bool:
     return is_cors_preflight_request(request.method, request.headers)
 
 
+def _check_actual(_: Exchange, __: attrs.Attribute[Response], value: Response) -> None:
+    require(value, Response, "actual", "a corsspec.Response")
+
+
+def _check_preflight(
+    _: Exchange, __: attrs.Attribute[Response | None], value: Response | None
+) -> None:
+    if value is not None:
+        require(value, Response, "preflight", "a corsspec.Response or None")
+
+
 @attrs.frozen(kw_only=True)
 class Exchange:
     """A server described by its two answers: to the preflight, and to everything else.
@@ -116,8 +129,8 @@ class Exchange:
     preflight with ``405`` and no CORS headers, as most frameworks do.
     """
 
-    actual: Response
-    preflight: Response | None = None
+    actual: Response = attrs.field(validator=_check_actual)
+    preflight: Response | None = attrs.field(default=None, validator=_check_preflight)
 
     def respond(self, request: Request) -> Response:
         """Answer ``request`` with the canned preflight or actual response."""
@@ -275,6 +288,18 @@ def _responder(server: object) -> Callable[[Request], Response]:
         server,
         RequestProblem.BAD_ENUM_VALUE,
         "expected an Exchange, a Policy, an adapter, or a callable Request -> Response",
+    )
+
+
+def _check_now(now: object) -> None:
+    """``now`` is a finite number of seconds (an int or a float, not a bool).
+
+    :raises InvalidRequestError: anything else.
+    """
+    if isinstance(now, (int, float)) and not isinstance(now, bool) and math.isfinite(now):
+        return
+    raise InvalidRequestError(
+        "now", now, RequestProblem.BAD_ENUM_VALUE, "expected a finite number of seconds"
     )
 
 
@@ -718,7 +743,7 @@ def evaluate(
     request: Request,
     server: ServerLike | Exchange,
     *,
-    browser: BrowserProfile = CHROMIUM,
+    browser: BrowserLike = CHROMIUM,
     cache: PreflightCache | None = None,
     now: float = 0.0,
     reads: tuple[str, ...] = (),
@@ -734,16 +759,27 @@ def evaluate(
 
     Never raises because of what the server answered.
 
-    :raises InvalidRequestError: ``server`` is not a server, or returned a non-Response.
+    ``browser`` is a profile or its name (``"chromium"``, ``"firefox"``, ``"webkit"``,
+    ``"spec"``, any case).
+
+    :raises InvalidRequestError: ``request``, ``browser``, ``cache`` or ``now`` is not
+        what it should be, ``server`` is not a server, or it returned a non-Response.
     :raises ScriptError: this engine throws synchronously for the request (e.g. WebKit
         and a ReadableStream body).
     """
+    # Caller input is checked here, at the boundary (exact-type fast paths first).
+    if type(request) is not Request:
+        require(request, Request, "request", "a corsspec.Request")
+    profile = browser if type(browser) is BrowserProfile else to_profile(browser)
+    if cache is not None and type(cache) is not PreflightCache:
+        require(cache, PreflightCache, "cache", "a corsspec.PreflightCache or None")
+    if type(now) is not int and not (type(now) is float and now - now == 0.0):
+        _check_now(now)  # not an int nor a finite float
     if reads:
         names = _to_reads(reads)
-        evaluation = evaluate(request, server, browser=browser, cache=cache, now=now)
+        evaluation = evaluate(request, server, browser=profile, cache=cache, now=now)
         return _check_reads(evaluation, names)
     respond = server.respond if type(server) is Exchange else _responder(server)
-    profile = browser
     # The plan is keyed by the profile's identity (see _plan), inlined: it is most
     # of a simple request's bookkeeping.
     plan: _Plan | None = request._memo.get(id(profile))

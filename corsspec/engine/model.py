@@ -370,6 +370,31 @@ def _to_permission(
     return to_permission(value)
 
 
+def to_upload_listener(value: bool) -> bool:
+    """Converter for ``Request.upload_listener``: a bool, nothing else.
+
+    ``"no"`` or ``[]`` are mistakes, not truthy or falsy answers.
+
+    :raises InvalidRequestError: not a bool.
+    """
+    if value is True or value is False:
+        return value
+    raise InvalidRequestError(
+        "upload_listener", value, RequestProblem.BAD_ENUM_VALUE, "expected True or False"
+    )
+
+
+def require(value: object, cls: type[Any], field: str, expected: str) -> None:
+    """Boundary check: ``value`` is a ``cls``.
+
+    :raises InvalidRequestError: it is not; the message names ``field`` and the value.
+    """
+    if not isinstance(value, cls):
+        raise InvalidRequestError(
+            field, value, RequestProblem.BAD_ENUM_VALUE, f"expected {expected}"
+        )
+
+
 def _to_url(value: URL | str) -> URL:
     return parse_url(value)
 
@@ -410,7 +435,7 @@ class Request:
     redirect: RedirectMode = attrs.field(default=RedirectMode.FOLLOW, converter=to_redirect)
     body: Body | None = attrs.field(default=None, converter=to_body)
     api: Api = attrs.field(default=Api.FETCH, converter=to_api)
-    upload_listener: bool = False
+    upload_listener: bool = attrs.field(default=False, converter=to_upload_listener)
     address_space: AddressSpace | None = attrs.field(default=None, converter=_to_address_space)
     page_address_space: AddressSpace | None = attrs.field(
         default=None, converter=_to_page_address_space

@@ -15,10 +15,12 @@ import attrs
 from corsspec.engine._memo import remember
 from corsspec.engine.browsers import (
     CHROMIUM,
+    BrowserLike,
     BrowserProfile,
     MaxAgeOverflow,
     PreflightCheckOrder,
     StreamBodySupport,
+    to_profile,
 )
 from corsspec.engine.check import clip, cors_check
 from corsspec.engine.headers import (
@@ -37,6 +39,7 @@ from corsspec.engine.model import (
     Request,
     Response,
     default_content_type,
+    require,
     wire_request,
 )
 from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
@@ -241,22 +244,37 @@ def _prepared(request: Request, profile: BrowserProfile) -> PreparedHeaders:
     )
 
 
-def unsafe_header_names(request: Request, browser: BrowserProfile = CHROMIUM) -> tuple[str, ...]:
+def _arguments(request: object, browser: object) -> BrowserProfile:
+    """Boundary check of a public function's (request, browser); the profile.
+
+    :raises InvalidRequestError: not a Request, or not a profile or profile name.
+    """
+    if type(request) is not Request:
+        require(request, Request, "request", "a corsspec.Request")
+    return browser if type(browser) is BrowserProfile else to_profile(browser)
+
+
+def unsafe_header_names(request: Request, browser: BrowserLike = CHROMIUM) -> tuple[str, ...]:
     """Fetch: CORS-unsafe request-header names of the request as the browser sends it.
 
     Sorted, byte-lowercase and de-duplicated: exactly what goes into
     ``Access-Control-Request-Headers``.
+
+    :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
-    return _prepared(request, browser).unsafe_names
+    return _prepared(request, _arguments(request, browser)).unsafe_names
 
 
-def needs_preflight(request: Request, browser: BrowserProfile = CHROMIUM) -> bool:
+def needs_preflight(request: Request, browser: BrowserLike = CHROMIUM) -> bool:
     """Fetch: main fetch step 12 — whether a CORS-preflight request is required.
 
     True for a cross-origin ``cors``-mode request with the use-CORS-preflight flag, a
     method that is not CORS-safelisted, or any CORS-unsafe request-header name. A cache
     may still make the browser skip it (see :func:`corsspec.evaluate`).
+
+    :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
+    browser = _arguments(request, browser)
     if request.mode is not Mode.CORS or not request.is_cross_origin:
         return False
     if not request.url.is_http:
@@ -294,11 +312,14 @@ def build_preflight(
     )
 
 
-def preflight_request(request: Request, browser: BrowserProfile = CHROMIUM) -> Request | None:
+def preflight_request(request: Request, browser: BrowserLike = CHROMIUM) -> Request | None:
     """The preflight the browser sends for ``request`` (None when none is needed).
 
     Ignores any preflight cache; see :func:`corsspec.evaluate` for cache-aware results.
+
+    :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
+    browser = _arguments(request, browser)
     if not needs_preflight(request, browser):
         return None
     origin = request.origin.serialize()

@@ -73,6 +73,7 @@ from corsspec.errors import (
     PolicyError,
     ScriptError,
     ScriptProblem,
+    describe,
 )
 
 __all__ = [
@@ -252,7 +253,7 @@ class PolicyProblem:
         return _MESSAGES[self.code]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.value!r} ({self.code.value}: {self.message})"
+        return f"{self.field}: {describe(self.value)} ({self.code.value}: {self.message})"
 
 
 # ---------------------------------------------------------------------------------------
