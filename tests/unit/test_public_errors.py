@@ -224,7 +224,7 @@ def test_exchange_and_cache_check_their_fields() -> None:
     _raises(lambda: cs.PreflightCache(entries="x"), "entries")  # type: ignore[arg-type]
     _raises(lambda: cs.PreflightCache(entries=(5,)), "entries")  # type: ignore[arg-type]
     entry = cs.CacheEntry(origin="o", url="u", credentials=False, expires=1.0)
-    assert cs.PreflightCache(entries=[entry]) == cs.PreflightCache(entries=(entry,))  # type: ignore[arg-type]
+    assert cs.PreflightCache(entries=[entry]) == cs.PreflightCache(entries=(entry,))
 
 
 def test_long_values_are_clipped_in_messages() -> None:
