@@ -165,6 +165,27 @@ def to_api(value: Api | Literal["fetch", "xhr"]) -> Api:
     return result
 
 
+def to_body_kind(
+    value: BodyKind
+    | Literal[
+        "text",
+        "url-search-params",
+        "form-data",
+        "blob",
+        "bytes",
+        "stream",
+        "document-html",
+        "document-xml",
+    ],
+) -> BodyKind:
+    """Converter for ``Body.kind``: a :class:`BodyKind` or its value.
+
+    :raises InvalidRequestError: anything else (the message lists the kinds).
+    """
+    result: BodyKind = _enum_value(BodyKind, "body kind", value)
+    return result
+
+
 #: File API: a Blob type with a code point outside U+0020-U+007E is dropped.
 _OUTSIDE_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
@@ -183,7 +204,7 @@ def _blob_type(value: str) -> str:
 class Body:
     """What script passes as the body; its kind decides fetch's default Content-Type."""
 
-    kind: BodyKind
+    kind: BodyKind = attrs.field(converter=to_body_kind)
     content: str = ""
     type: str = ""
     fields: tuple[tuple[str, str], ...] = ()

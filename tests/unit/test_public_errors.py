@@ -251,3 +251,30 @@ def test_browser_by_name(name: str) -> None:
 def test_unknown_browser_names_the_choices(value: object) -> None:
     err = _raises(lambda: cs.evaluate(REQ, EXCHANGE, browser=value), "browser")  # type: ignore[arg-type]
     assert "'chromium', 'firefox', 'webkit', 'spec'" in str(err)
+
+
+def test_policy_allows_takes_a_browser_name() -> None:
+    policy = cs.Policy(allow_origins=["https://app.example"], allow_methods=["PUT"])
+    for name in ("chromium", "Firefox", "webkit", "spec"):
+        assert policy.allows(REQ, name) == policy.allows(REQ, cs.get_profile(name))  # type: ignore[arg-type]
+    _raises(lambda: policy.allows(REQ, "netscape"), "browser")  # type: ignore[arg-type]
+    _raises(lambda: policy.allows(None, cs.CHROMIUM), "request")  # type: ignore[arg-type]
+
+
+def test_testing_helpers_take_browser_names() -> None:
+    from corsspec import testing
+
+    policy = cs.Policy(allow_origins=["https://app.example"], allow_methods=["PUT"])
+    evs = testing.assert_cors_allowed(policy, REQ, ["chromium", "FIREFOX"])  # type: ignore[list-item]
+    assert [ev.browser for ev in evs] == [cs.CHROMIUM, cs.FIREFOX]
+    assert testing.assert_cors_allowed(policy, REQ, "webkit")[0].browser is cs.WEBKIT
+    simple = cs.Request(url="https://api.example/x", origin="https://app.example")
+    testing.assert_no_preflight(simple, browsers=["spec"])
+    with pytest.raises(cs.InvalidRequestError, match="netscape"):
+        testing.assert_cors_allowed(policy, REQ, ["netscape"])  # type: ignore[list-item]
+
+
+def test_body_kind_by_value() -> None:
+    assert cs.Body(kind="text") == cs.Body.text()
+    with pytest.raises(cs.InvalidRequestError, match="'document-xml'"):
+        cs.Body(kind="txt")  # type: ignore[arg-type]
