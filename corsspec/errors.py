@@ -26,11 +26,36 @@ __all__ = [
     "ScriptError",
     "ScriptProblem",
     "URLProblem",
+    "describe",
 ]
 
 
 def __dir__() -> list[str]:
     return __all__
+
+
+#: How much of an offending value an error message quotes.
+_SHOWN = 80
+
+
+def describe(value: object) -> str:
+    """``repr(value)`` for an error message, clipped to a readable length.
+
+    Never raises: an int too long for ``repr`` (``10**5000``) is described by its digit
+    count, and an object whose ``__repr__`` fails by its type.
+    """
+    try:
+        text = repr(value)
+    except ValueError:
+        # int -> str conversion limit (CPython's int_max_str_digits).
+        if isinstance(value, int):
+            return f"<int with more than {_SHOWN} digits>"
+        return f"<{type(value).__name__} object>"
+    except Exception:
+        return f"<{type(value).__name__} object>"
+    if len(text) > _SHOWN:
+        return f"{text[:_SHOWN]}... ({len(text)} characters)"
+    return text
 
 
 class OriginProblem(enum.Enum):
@@ -119,7 +144,7 @@ class InvalidOriginError(CorsspecError, ValueError):
 
     def __str__(self) -> str:
         extra = f"; {self.hint}" if self.hint else ""
-        return f"invalid origin {self.value!r} ({self.reason.value}{extra})"
+        return f"invalid origin {describe(self.value)} ({self.reason.value}{extra})"
 
 
 class InvalidURLError(CorsspecError, ValueError):
@@ -133,7 +158,7 @@ class InvalidURLError(CorsspecError, ValueError):
 
     def __str__(self) -> str:
         extra = f"; {self.hint}" if self.hint else ""
-        return f"invalid URL {self.value!r} ({self.reason.value}{extra})"
+        return f"invalid URL {describe(self.value)} ({self.reason.value}{extra})"
 
 
 class InvalidHeaderError(CorsspecError, ValueError):
@@ -146,7 +171,7 @@ class InvalidHeaderError(CorsspecError, ValueError):
         super().__init__(name, value, reason)
 
     def __str__(self) -> str:
-        return f"invalid header {self.name!r}: {self.value!r} ({self.reason.value})"
+        return f"invalid header {describe(self.name)}: {describe(self.value)} ({self.reason.value})"
 
 
 class InvalidMethodError(CorsspecError, ValueError):
@@ -158,7 +183,10 @@ class InvalidMethodError(CorsspecError, ValueError):
         super().__init__(value, reason)
 
     def __str__(self) -> str:
-        return f"invalid method {self.value!r} ({self.reason.value}; a method is an HTTP token)"
+        return (
+            f"invalid method {describe(self.value)} "
+            f"({self.reason.value}; a method is an HTTP token)"
+        )
 
 
 class InvalidRequestError(CorsspecError, ValueError):
@@ -173,7 +201,7 @@ class InvalidRequestError(CorsspecError, ValueError):
 
     def __str__(self) -> str:
         extra = f"; {self.hint}" if self.hint else ""
-        return f"invalid {self.field} {self.value!r} ({self.reason.value}{extra})"
+        return f"invalid {self.field} {describe(self.value)} ({self.reason.value}{extra})"
 
 
 class ScriptError(CorsspecError, TypeError):
@@ -191,7 +219,9 @@ class ScriptError(CorsspecError, TypeError):
 
     def __str__(self) -> str:
         extra = f": {self.hint}" if self.hint else ""
-        return f"the browser throws TypeError ({self.reason.value}) for {self.value!r}{extra}"
+        return (
+            f"the browser throws TypeError ({self.reason.value}) for {describe(self.value)}{extra}"
+        )
 
 
 class PolicyError(CorsspecError, ValueError):

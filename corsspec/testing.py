@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import corsspec as cs
+from corsspec.engine.browsers import BrowserLike, to_profile
+from corsspec.errors import InvalidRequestError, RequestProblem
 from corsspec.explain import explanation
 
 if TYPE_CHECKING:
@@ -121,6 +123,23 @@ def _title(request: cs.Request) -> str:
     return f"{request.method} {request.url} from {request.origin}"
 
 
+def _profiles(browsers: Sequence[BrowserLike] | BrowserLike) -> tuple[cs.BrowserProfile, ...]:
+    """Profiles from profiles or their names (one name or profile alone is allowed).
+
+    :raises InvalidRequestError: an item is neither a profile nor a profile's name.
+    """
+    if isinstance(browsers, (str, cs.BrowserProfile)):
+        return (to_profile(browsers, "browsers"),)
+    if not isinstance(browsers, Iterable):
+        raise InvalidRequestError(
+            "browsers",
+            browsers,
+            RequestProblem.BAD_ENUM_VALUE,
+            "expected browser profiles or their names",
+        )
+    return tuple(to_profile(b, "browsers") for b in browsers)
+
+
 def _names(profiles: Iterable[cs.BrowserProfile]) -> str:
     return ", ".join(p.name for p in profiles) or "none"
 
@@ -132,12 +151,13 @@ def _blocks(evaluations: Iterable[cs.Evaluation]) -> str:
 def _evaluate_all(
     server: object,
     request: cs.Request,
-    browsers: Sequence[cs.BrowserProfile],
+    browsers: Sequence[BrowserLike] | BrowserLike,
     cache: cs.PreflightCache | None,
     now: float,
     reads: tuple[str, ...] = (),
     **cookie_options: Any,
 ) -> tuple[cs.Evaluation, ...]:
+    browsers = _profiles(browsers)
     if not browsers:
         raise ValueError("browsers must name at least one profile")
     target = as_server(server)
@@ -161,7 +181,7 @@ def _reason_code(reason: cs.ReasonCode | str) -> cs.ReasonCode:
 def assert_cors_allowed(
     server: object,
     request: cs.Request,
-    browsers: Sequence[cs.BrowserProfile] = DEFAULT_BROWSERS,
+    browsers: Sequence[BrowserLike] | BrowserLike = DEFAULT_BROWSERS,
     *,
     exposes: Iterable[str] = (),
     reads: Iterable[str] = (),
@@ -238,7 +258,7 @@ def assert_cors_allowed(
 def assert_cors_blocked(
     server: object,
     request: cs.Request,
-    browsers: Sequence[cs.BrowserProfile] = DEFAULT_BROWSERS,
+    browsers: Sequence[BrowserLike] | BrowserLike = DEFAULT_BROWSERS,
     *,
     reason: cs.ReasonCode | str | None = None,
     cache: cs.PreflightCache | None = None,
@@ -297,7 +317,7 @@ def _why_preflight(request: cs.Request, profile: cs.BrowserProfile) -> list[str]
 
 def assert_no_preflight(
     request: cs.Request,
-    browsers: Sequence[cs.BrowserProfile] = DEFAULT_BROWSERS,
+    browsers: Sequence[BrowserLike] | BrowserLike = DEFAULT_BROWSERS,
     *,
     server: object | None = None,
     cache: cs.PreflightCache | None = None,
@@ -311,6 +331,7 @@ def assert_no_preflight(
 
     :raises CorsAssertionError: some browser preflights; the message says why.
     """
+    browsers = _profiles(browsers)
     if not browsers:
         raise ValueError("browsers must name at least one profile")
     evaluations: tuple[cs.Evaluation, ...] = ()
@@ -334,7 +355,9 @@ def assert_no_preflight(
 
 # ---------------------------------------------------------------- parametrization
 def cors_browsers(
-    browsers: Sequence[cs.BrowserProfile] = DEFAULT_BROWSERS, *, argname: str = "cors_browser"
+    browsers: Sequence[BrowserLike] | BrowserLike = DEFAULT_BROWSERS,
+    *,
+    argname: str = "cors_browser",
 ) -> Any:
     """``pytest.mark.parametrize`` over browser profiles (ids are the profile names).
 
@@ -343,7 +366,8 @@ def cors_browsers(
     """
     import pytest  # noqa: PLC0415 - pytest only when a test module uses the helper
 
-    return pytest.mark.parametrize(argname, list(browsers), ids=[b.name for b in browsers])
+    profiles = _profiles(browsers)
+    return pytest.mark.parametrize(argname, list(profiles), ids=[b.name for b in profiles])
 
 
 # ------------------------------------------------------------------- pytest hooks

@@ -26,6 +26,16 @@ settings.register_profile(
     max_examples=2000,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# The hostile-input campaign (tox -e hostile-deep): a million examples per targeted
+# never-crash test, fresh randomness, no example database.
+settings.register_profile(
+    "million",
+    derandomize=False,
+    database=None,
+    deadline=None,
+    max_examples=1_000_000,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PROFILE_IDS = ["chromium", "firefox", "webkit", "spec"]

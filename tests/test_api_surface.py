@@ -39,6 +39,7 @@ PUBLIC_API_SNAPSHOT = [
     "InvalidOriginError",
     "InvalidRequestError",
     "InvalidURLError",
+    "MaxAgeOverflow",
     "MissingExtraError",
     "Mode",
     "Note",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from typing import Literal, TypeAlias
 
 import attrs
 
@@ -26,12 +27,15 @@ __all__ = [
     "SPEC",
     "WEBKIT",
     "BrowserFamily",
+    "BrowserLike",
     "BrowserProfile",
     "CacheWildcard",
+    "MaxAgeOverflow",
     "PreflightCheckOrder",
     "StreamBodySupport",
     "ThirdPartyCookies",
     "get_profile",
+    "to_profile",
 ]
 
 
@@ -57,6 +61,16 @@ class CacheWildcard(enum.Enum):
     UNCREDENTIALED_ENTRY = "uncredentialed-entry"
     #: Never: ``*`` is stored literally and only matches a method/header named ``*``.
     NEVER = "never"
+
+
+class MaxAgeOverflow(enum.Enum):
+    """What an ``Access-Control-Max-Age`` beyond the engine's integer parser becomes."""
+
+    #: The parse fails: the value is treated as unparsable (see
+    #: ``invalid_max_age_uses_default``).
+    INVALID = "invalid"
+    #: The value saturates at ``max_age_parse_limit`` (then the cap applies).
+    SATURATE = "saturate"
 
 
 class StreamBodySupport(enum.Enum):
@@ -118,6 +132,14 @@ class BrowserProfile:
     invalid_max_age_uses_default: bool = True
     #: Whether a negative integer is read as 0 (True) or is invalid (False).
     negative_max_age_is_zero: bool = False
+    #: The largest magnitude the engine's integer parser holds for Access-Control-Max-Age
+    #: (RFC 9111 section 1.2.2, delta-seconds: "If a cache receives a delta-seconds value
+    #: greater than the greatest integer it can represent, ... the cache MUST consider
+    #: the value to be 2147483648 (2^31) or the greatest positive integer it can
+    #: conveniently represent").
+    max_age_parse_limit: int = 2**31
+    #: What a value beyond ``max_age_parse_limit`` becomes.
+    max_age_overflow: MaxAgeOverflow = MaxAgeOverflow.SATURATE
 
     # -- Preflight response checks ---------------------------------------------
     #: Whether ``*`` in Access-Control-Allow-Headers covers ``Authorization`` for a fresh
@@ -319,6 +341,10 @@ CHROMIUM = BrowserProfile(
     # preflight_result.cc: kMaxTimeout = 2 hours; StringToInt64, negatives become 0.
     max_age_cap=7200,
     negative_max_age_is_zero=True,
+    # preflight_result.cc ParseAccessControlMaxAge: base::StringToInt64 fails on a value
+    # outside int64, and a failed parse returns kDefaultTimeout (5 s).
+    max_age_parse_limit=2**63 - 1,
+    max_age_overflow=MaxAgeOverflow.INVALID,
     # Feature CorsNonWildcardRequestHeadersSupport is disabled by default (features.cc);
     # recorded: cur-preflight-authorization-star, wpt-preflight-auth-star-covers-authorization.
     authorization_covered_by_wildcard=True,
@@ -384,6 +410,10 @@ FIREFOX = BrowserProfile(
     # AddResultToCache: cap 86400 s; a value with a non-digit byte is not cached.
     max_age_cap=86400,
     invalid_max_age_uses_default=False,
+    # AddResultToCache accumulates the digits into a uint32 clamped to 86400 after each
+    # digit ("Cap at 24 hours. This also avoids overflow"): any length saturates.
+    max_age_parse_limit=86400,
+    max_age_overflow=MaxAgeOverflow.SATURATE,
     # Pref network.cors_preflight.authorization_covered_by_wildcard defaults to true
     # (recorded: cur-preflight-authorization-star).
     authorization_covered_by_wildcard=True,
@@ -481,6 +511,10 @@ WEBKIT = BrowserProfile(
     # maxPreflightCacheTimeout = 600 s; parsed as a signed integer.
     max_age_cap=600,
     negative_max_age_is_zero=True,
+    # CrossOriginPreflightResultCache.cpp parseAccessControlMaxAge: parseInteger<int64_t>
+    # yields nothing outside int64, and a failed parse means defaultPreflightCacheTimeout.
+    max_age_parse_limit=2**63 - 1,
+    max_age_overflow=MaxAgeOverflow.INVALID,
     # A valid uncredentialed wildcard covers every header, Authorization included
     # (CrossOriginAccessControl.cpp; recorded: cur-preflight-authorization-star).
     authorization_covered_by_wildcard=True,
@@ -565,6 +599,29 @@ WEBKIT = BrowserProfile(
 ALL_BROWSERS: tuple[BrowserProfile, ...] = (CHROMIUM, FIREFOX, WEBKIT)
 #: Every profile by name, SPEC included.
 PROFILES: dict[str, BrowserProfile] = {p.name: p for p in (CHROMIUM, FIREFOX, WEBKIT, SPEC)}
+
+
+#: A profile, or its name (matched case-insensitively at run time).
+BrowserLike: TypeAlias = "BrowserProfile | Literal['chromium', 'firefox', 'webkit', 'spec']"
+
+
+def to_profile(value: object, field: str = "browser") -> BrowserProfile:
+    """A :class:`BrowserProfile` from a profile or its name (any case).
+
+    :raises InvalidRequestError: anything else; the message names ``field``, the value
+        and the choices.
+    """
+    if isinstance(value, BrowserProfile):
+        return value
+    profile = PROFILES.get(value.lower()) if isinstance(value, str) else None
+    if profile is None:
+        raise InvalidRequestError(
+            field,
+            value,
+            RequestProblem.BAD_ENUM_VALUE,
+            f"expected a BrowserProfile or one of {', '.join(map(repr, PROFILES))}",
+        )
+    return profile
 
 
 def get_profile(name: object) -> BrowserProfile:

@@ -13,7 +13,7 @@ Engines differ in how they key, merge, and match entries; those differences are 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -21,6 +21,7 @@ from corsspec.engine._memo import remember
 from corsspec.engine.browsers import BrowserProfile, CacheWildcard
 from corsspec.engine.headers import byte_lowercase
 from corsspec.engine.safelist import CORS_NON_WILDCARD_REQUEST_HEADER_NAMES
+from corsspec.errors import InvalidRequestError, RequestProblem
 
 __all__ = ["CacheEntry", "CacheKey", "PreflightCache"]
 
@@ -66,6 +67,133 @@ def _wildcard_usable(entry: CacheEntry, credentialed: bool, profile: BrowserProf
 
 _NEVER = -1.0
 _ALWAYS = float("inf")
+
+# --- a persistent map: (origin, URL) -> that resource's entries --------------------------
+#
+# A hash array mapped trie (Bagwell, "Ideal Hash Trees"): 32-way nodes indexed by five
+# bits of the key's hash at a time, updated by copying only the nodes on the path to the
+# key, so a store into a cache of n resources costs O(log32 n) small tuple copies and
+# leaves the old cache unchanged. Iteration order follows the (per-process) hashes, so
+# nothing here is ever emitted unsorted: PreflightCache.entries sorts by resource.
+
+_Key = tuple[str, str]
+_Group = tuple[CacheEntry, ...]
+#: A leaf: (hash, key, value).
+_Leaf = tuple[int, _Key, _Group]
+
+
+class _Node:
+    """A trie node: ``bitmap`` marks which of the 32 slots are used, in order."""
+
+    __slots__ = ("bitmap", "slots")
+
+    def __init__(self, bitmap: int, slots: tuple[_Leaf | _Node | _Collision, ...]) -> None:
+        self.bitmap = bitmap
+        self.slots = slots
+
+
+class _Collision:
+    """Leaves whose keys have the same full hash."""
+
+    __slots__ = ("hash", "leaves")
+
+    def __init__(self, hash_: int, leaves: tuple[_Leaf, ...]) -> None:
+        self.hash = hash_
+        self.leaves = leaves
+
+
+_EMPTY = _Node(0, ())
+
+
+def _slot_hash(slot: _Leaf | _Node | _Collision) -> int:
+    # Only called for leaves and collisions (a node has no single hash).
+    return slot.hash if type(slot) is _Collision else slot[0]  # type: ignore[index]
+
+
+def _map_get(node: _Node | _Collision, h: int, key: _Key) -> _Group | None:
+    shift = 0
+    while True:
+        if type(node) is _Collision:
+            for leaf in node.leaves:
+                if leaf[1] == key:
+                    return leaf[2]
+            return None
+        assert type(node) is _Node
+        bit = 1 << ((h >> shift) & 31)
+        if not node.bitmap & bit:
+            return None
+        slot = node.slots[(node.bitmap & (bit - 1)).bit_count()]
+        if type(slot) is tuple:
+            return slot[2] if slot[0] == h and slot[1] == key else None
+        node = slot  # type: ignore[assignment]
+        shift += 5
+
+
+def _join(a: _Leaf | _Collision, b: _Leaf, shift: int) -> _Node | _Collision:
+    """A subtree holding ``a`` (a leaf or collision) and the leaf ``b`` (another key)."""
+    ha, hb = _slot_hash(a), b[0]
+    if ha == hb:
+        leaves = a.leaves if type(a) is _Collision else (a,)
+        return _Collision(ha, (*leaves, b))
+    ia, ib = (ha >> shift) & 31, (hb >> shift) & 31
+    if ia == ib:
+        return _Node(1 << ia, (_join(a, b, shift + 5),))
+    pair = (a, b) if ia < ib else (b, a)
+    return _Node((1 << ia) | (1 << ib), pair)
+
+
+def _map_set(
+    node: _Node | _Collision, h: int, key: _Key, value: _Group, shift: int = 0
+) -> _Node | _Collision:
+    if type(node) is _Collision:
+        if node.hash == h:
+            kept = tuple(leaf for leaf in node.leaves if leaf[1] != key)
+            return _Collision(h, (*kept, (h, key, value)))
+        # Another hash reaches this collision: it moves one level down.
+        return _join(node, (h, key, value), shift)
+    assert type(node) is _Node
+    bit = 1 << ((h >> shift) & 31)
+    index = (node.bitmap & (bit - 1)).bit_count()
+    slots = node.slots
+    if not node.bitmap & bit:
+        leaf: _Leaf = (h, key, value)
+        return _Node(node.bitmap | bit, (*slots[:index], leaf, *slots[index:]))
+    slot = slots[index]
+    if type(slot) is tuple:
+        if slot[0] == h and slot[1] == key:
+            new: _Leaf | _Node | _Collision = (h, key, value)
+        else:
+            new = _join(slot, (h, key, value), shift + 5)
+    else:
+        new = _map_set(slot, h, key, value, shift + 5)  # type: ignore[arg-type]
+    return _Node(node.bitmap, (*slots[:index], new, *slots[index + 1 :]))
+
+
+def _map_delete(node: _Node | _Collision, h: int, key: _Key, shift: int = 0) -> _Node | _Collision:
+    """``node`` without ``key`` (the key must be present)."""
+    if type(node) is _Collision:
+        return _Collision(node.hash, tuple(leaf for leaf in node.leaves if leaf[1] != key))
+    assert type(node) is _Node
+    bit = 1 << ((h >> shift) & 31)
+    index = (node.bitmap & (bit - 1)).bit_count()
+    slots = node.slots
+    slot = slots[index]
+    if type(slot) is not tuple:
+        child = _map_delete(slot, h, key, shift + 5)  # type: ignore[arg-type]
+        if (type(child) is _Node and child.bitmap) or (type(child) is _Collision and child.leaves):
+            return _Node(node.bitmap, (*slots[:index], child, *slots[index + 1 :]))
+    return _Node(node.bitmap & ~bit, (*slots[:index], *slots[index + 1 :]))
+
+
+def _map_items(node: _Node | _Collision) -> Iterator[_Leaf]:
+    if type(node) is _Collision:
+        yield from node.leaves
+        return
+    for slot in node.slots:  # type: ignore[union-attr]
+        if type(slot) is tuple:
+            yield slot
+        else:
+            yield from _map_items(slot)  # type: ignore[arg-type]
 
 
 class _Summary:
@@ -139,26 +267,99 @@ class _Summary:
         return until
 
 
-@attrs.frozen(kw_only=True)
-class PreflightCache:
-    """An immutable CORS-preflight cache shared by the evaluations of one browser session."""
+def _to_entries(value: Iterable[CacheEntry]) -> tuple[CacheEntry, ...]:
+    """``PreflightCache(entries=...)``: a tuple (or iterable) of CacheEntry.
 
-    entries: tuple[CacheEntry, ...] = ()
+    :raises InvalidRequestError: anything else.
+    """
+    entries: object = value
+    if type(entries) is not tuple:
+        if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
+            raise InvalidRequestError(
+                "entries", entries, RequestProblem.BAD_ENUM_VALUE, "a tuple of CacheEntry"
+            )
+        entries = tuple(entries)
+    for entry in entries:
+        if type(entry) is not CacheEntry:
+            raise InvalidRequestError(
+                "entries", entry, RequestProblem.BAD_ENUM_VALUE, "a tuple of CacheEntry"
+            )
+    return entries
+
+
+@attrs.frozen(kw_only=True, init=False, eq=False, repr=False)
+class PreflightCache:
+    """An immutable CORS-preflight cache shared by the evaluations of one browser session.
+
+    Entries are kept per resource (origin, URL) in a persistent map, so a store costs
+    O(log n) in the number of cached resources and the cache it came from is unchanged.
+    Equal (and equally hashed) when they hold the same entries per resource; pickles
+    as its entries.
+    """
+
+    _root: _Node | _Collision
+    _size: int
+
+    def __init__(self, *, entries: Iterable[CacheEntry] = ()) -> None:
+        groups: dict[_Key, list[CacheEntry]] = {}
+        for entry in _to_entries(entries):
+            groups.setdefault((entry.origin, entry.url), []).append(entry)
+        root: _Node | _Collision = _EMPTY
+        size = 0
+        for key, group in groups.items():
+            root = _map_set(root, hash(key), key, tuple(group))
+            size += len(group)
+        object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_size", size)
+
+    @classmethod
+    def _of(cls, root: _Node | _Collision, size: int) -> PreflightCache:
+        inst: PreflightCache = object.__new__(cls)
+        object.__setattr__(inst, "_root", root)
+        object.__setattr__(inst, "_size", size)
+        return inst
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self._size
+
+    @property
+    def entries(self) -> tuple[CacheEntry, ...]:
+        """Every entry, grouped by resource in (origin, URL) order, each group in the
+        order it was stored."""
+        leaves = sorted(_map_items(self._root), key=lambda leaf: leaf[1])
+        return tuple(entry for leaf in leaves for entry in leaf[2])
+
+    def _group(self, origin: str, url: str) -> _Group:
+        key = (origin, url)
+        return _map_get(self._root, hash(key), key) or ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PreflightCache):
+            return NotImplemented
+        if self is other:
+            return True
+        if self._size != other._size:
+            return False
+        return all(
+            _map_get(other._root, h, key) == group for h, key, group in _map_items(self._root)
+        )
+
+    def __hash__(self) -> int:
+        return self._content_hash
 
     @functools.cached_property
-    def _by_resource(self) -> dict[tuple[str, str], tuple[CacheEntry, ...]]:
-        # Entries grouped by (origin, URL): a lookup only looks at its own resource.
-        groups: dict[tuple[str, str], list[CacheEntry]] = {}
-        for entry in self.entries:
-            groups.setdefault((entry.origin, entry.url), []).append(entry)
-        return {key: tuple(group) for key, group in groups.items()}
+    def _content_hash(self) -> int:
+        return hash(frozenset((key, group) for _, key, group in _map_items(self._root)))
+
+    def __repr__(self) -> str:
+        return f"PreflightCache(entries={self.entries!r})"
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (_cache_from_entries, (self.entries,))
 
     def _matching(self, key: CacheKey, now: float, profile: BrowserProfile) -> list[CacheEntry]:
         """Fetch: cache entry match (key, origin, URL, credentials), unexpired only."""
-        candidates = self._by_resource.get((key.origin, key.url), ())
+        candidates = self._group(key.origin, key.url)
         credentialed = key.credentialed
         by_credentials = profile.cache_key_includes_credentials
         out = []
@@ -247,16 +448,24 @@ class PreflightCache:
 
     def clear(self, key: CacheKey) -> PreflightCache:
         """Fetch: clear cache entries (every entry for this origin and URL)."""
-        origin, url = key.origin, key.url
-        kept = tuple(e for e in self.entries if e.origin != origin or e.url != url)
-        if len(kept) == len(self.entries):
+        resource = (key.origin, key.url)
+        h = hash(resource)
+        group = _map_get(self._root, h, resource)
+        if group is None:
             return self
-        return PreflightCache(entries=kept)
+        return PreflightCache._of(_map_delete(self._root, h, resource), self._size - len(group))
 
     def expire(self, now: float) -> PreflightCache:
-        """Drop entries whose max-age has elapsed at ``now``."""
-        kept = tuple(e for e in self.entries if e.expires > now)
-        return self if len(kept) == len(self.entries) else PreflightCache(entries=kept)
+        """Drop entries whose max-age has elapsed at ``now`` (O(n): it looks at all)."""
+        root = self._root
+        size = self._size
+        for h, key, group in list(_map_items(root)):
+            kept = tuple(e for e in group if e.expires > now)
+            if len(kept) == len(group):
+                continue
+            size -= len(group) - len(kept)
+            root = _map_set(root, h, key, kept) if kept else _map_delete(root, h, key)
+        return self if size == self._size else PreflightCache._of(root, size)
 
     def store(
         self,
@@ -271,19 +480,23 @@ class PreflightCache:
         """Fetch: CORS-preflight fetch steps 9-10 (create or update cache entries).
 
         With ``profile.cache_replaces_entry`` the new result replaces everything cached
-        for (origin, URL), as Chromium and WebKit keep one result per resource.
+        for (origin, URL), as Chromium and WebKit keep one result per resource. The
+        resource's expired entries are dropped; other resources' stay until
+        :meth:`expire` (they never match a lookup: lookups compare expiry with ``now``).
+        Costs O(log n) in the number of cached resources.
         """
         origin, url, credentialed = key.origin, key.url, key.credentialed
         limit = profile.max_cacheable_url_length
         if limit is not None and len(url) >= limit:
             return self
-        expires = now + max_age
-        replaces = profile.cache_replaces_entry
-        base = [
-            e
-            for e in self.entries
-            if e.expires > now and not (replaces and e.origin == origin and e.url == url)
-        ]
+        try:
+            expires = now + max_age
+        except OverflowError:
+            # An int too large for a float (a caller's 10**400): it never expires.
+            expires = _ALWAYS
+        resource = (origin, url)
+        h = hash(resource)
+        old = _map_get(self._root, h, resource) or ()
         new: dict[tuple[str | None, str | None], CacheEntry] = {
             # A marker that a result exists for the resource, even with empty lists.
             (None, None): CacheEntry(
@@ -307,15 +520,21 @@ class PreflightCache:
                 expires=expires,
                 header=lowered,
             )
-        # Fetch: "update" an entry that matches (same key and item) instead of adding one.
-        kept = [
-            e
-            for e in base
-            if not (
-                e.origin == origin
-                and e.url == url
-                and e.credentials == credentialed
-                and (e.method, e.header) in new
-            )
-        ]
-        return PreflightCache(entries=(*kept, *new.values()))
+        kept: list[CacheEntry] = []
+        if not profile.cache_replaces_entry:
+            # Fetch: "update" an entry that matches (same key and item) instead of
+            # adding one; expired entries of the resource go.
+            kept = [
+                e
+                for e in old
+                if e.expires > now
+                and not (e.credentials == credentialed and (e.method, e.header) in new)
+            ]
+        group = (*kept, *new.values())
+        root = _map_set(self._root, h, resource, group)
+        return PreflightCache._of(root, self._size - len(old) + len(group))
+
+
+def _cache_from_entries(entries: tuple[CacheEntry, ...]) -> PreflightCache:
+    """Unpickle a :class:`PreflightCache` from its entries."""
+    return PreflightCache(entries=entries)

@@ -16,14 +16,15 @@ callable, or an object with a ``respond`` method (a Policy, an adapter).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable
 from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from corsspec.engine._abnf import is_token
+from corsspec.engine._abnf import MAX_HEADER_LINES, is_token
 from corsspec.engine._memo import remember
-from corsspec.engine.browsers import CHROMIUM, BrowserProfile
+from corsspec.engine.browsers import CHROMIUM, BrowserLike, BrowserProfile, to_profile
 from corsspec.engine.cache import CacheKey, PreflightCache
 from corsspec.engine.check import cors_check, visible_header_names
 from corsspec.engine.cookies import (
@@ -50,6 +51,7 @@ from corsspec.engine.model import (
     Response,
     ResponseType,
     default_content_type,
+    require,
     slot_setters,
     wire_request,
 )
@@ -120,6 +122,17 @@ def is_preflight(request: Request) -> bool:
     return is_cors_preflight_request(request.method, request.headers)
 
 
+def _check_actual(_: Exchange, __: attrs.Attribute[Response], value: Response) -> None:
+    require(value, Response, "actual", "a corsspec.Response")
+
+
+def _check_preflight(
+    _: Exchange, __: attrs.Attribute[Response | None], value: Response | None
+) -> None:
+    if value is not None:
+        require(value, Response, "preflight", "a corsspec.Response or None")
+
+
 @attrs.frozen(kw_only=True)
 class Exchange:
     """A server described by its two answers: to the preflight, and to everything else.
@@ -128,8 +141,8 @@ class Exchange:
     preflight with ``405`` and no CORS headers, as most frameworks do.
     """
 
-    actual: Response
-    preflight: Response | None = None
+    actual: Response = attrs.field(validator=_check_actual)
+    preflight: Response | None = attrs.field(default=None, validator=_check_preflight)
 
     def respond(self, request: Request) -> Response:
         """Answer ``request`` with the canned preflight or actual response."""
@@ -298,6 +311,18 @@ def _responder(server: object) -> Callable[[Request], Response]:
     )
 
 
+def _check_now(now: object) -> None:
+    """``now`` is a finite number of seconds (an int or a float, not a bool).
+
+    :raises InvalidRequestError: anything else.
+    """
+    if isinstance(now, (int, float)) and not isinstance(now, bool) and math.isfinite(now):
+        return
+    raise InvalidRequestError(
+        "now", now, RequestProblem.BAD_ENUM_VALUE, "expected a finite number of seconds"
+    )
+
+
 def _data_response(url: URL) -> Response:
     """Fetch: scheme fetch for ``data:`` — 200 with the URL's MIME type, no server."""
     mime = url.path.split(",", 1)[0].strip()
@@ -432,6 +457,15 @@ def _finish(
     """Fetch: main fetch's last steps — filter the response script gets, or fail."""
     status: int | None = None
     visible: tuple[str, ...] = ()
+    for answer in responses:
+        if len(answer.headers) > MAX_HEADER_LINES:
+            # Response.index read only the first MAX_HEADER_LINES lines of this answer.
+            notes += (
+                Note(
+                    code=NoteCode.TOO_MANY_HEADER_LINES,
+                    detail=f"{len(answer.headers)} lines; the first {MAX_HEADER_LINES} read",
+                ),
+            )
     if reason is None and response is not None and rtype is not None:
         if rtype is _OPAQUE_TYPE or rtype is _OPAQUE_REDIRECT:
             status = 0
@@ -730,7 +764,7 @@ def evaluate(
     request: Request,
     server: ServerLike | Exchange,
     *,
-    browser: BrowserProfile = CHROMIUM,
+    browser: BrowserLike = CHROMIUM,
     cache: PreflightCache | None = None,
     now: float = 0.0,
     reads: tuple[str, ...] = (),
@@ -758,16 +792,28 @@ def evaluate(
 
     Never raises because of what the server answered.
 
-    :raises InvalidRequestError: ``server`` is not a server, or returned a non-Response.
+    ``browser`` is a profile or its name (``"chromium"``, ``"firefox"``, ``"webkit"``,
+    ``"spec"``, any case).
+
+    :raises InvalidRequestError: ``request``, ``browser``, ``cache`` or ``now`` is not
+        what it should be, ``server`` is not a server, or it returned a non-Response.
     :raises ScriptError: this engine throws synchronously for the request (e.g. WebKit
         and a ReadableStream body).
     """
+    # Caller input is checked here, at the boundary (exact-type fast paths first).
+    if type(request) is not Request:
+        require(request, Request, "request", "a corsspec.Request")
+    profile = browser if type(browser) is BrowserProfile else to_profile(browser)
+    if cache is not None and type(cache) is not PreflightCache:
+        require(cache, PreflightCache, "cache", "a corsspec.PreflightCache or None")
+    if type(now) is not int and not (type(now) is float and now - now == 0.0):
+        _check_now(now)  # not an int nor a finite float
     if reads:
         names = _to_reads(reads)
         evaluation = evaluate(
             request,
             server,
-            browser=browser,
+            browser=profile,
             cache=cache,
             now=now,
             cookies=cookies,
@@ -780,7 +826,7 @@ def evaluate(
         return _evaluate_with_cookies(
             request,
             server,
-            browser,
+            profile,
             cache,
             now,
             CookieJar() if cookies is None else cookies,
@@ -789,7 +835,6 @@ def evaluate(
             third_party_cookies,
         )
     respond = server.respond if type(server) is Exchange else _responder(server)
-    profile = browser
     # The plan is keyed by the profile's identity (see _plan), inlined: it is most
     # of a simple request's bookkeeping.
     plan: _Plan | None = request._memo.get(id(profile))

@@ -25,6 +25,7 @@ from multidict import CIMultiDictProxy
 
 from corsspec.engine._abnf import (
     HTTP_TAB_OR_SPACE,
+    MAX_HEADER_LINES,
     is_header_value,
     is_token,
     normalize_header_value,
@@ -164,6 +165,27 @@ def to_api(value: Api | Literal["fetch", "xhr"]) -> Api:
     return result
 
 
+def to_body_kind(
+    value: BodyKind
+    | Literal[
+        "text",
+        "url-search-params",
+        "form-data",
+        "blob",
+        "bytes",
+        "stream",
+        "document-html",
+        "document-xml",
+    ],
+) -> BodyKind:
+    """Converter for ``Body.kind``: a :class:`BodyKind` or its value.
+
+    :raises InvalidRequestError: anything else (the message lists the kinds).
+    """
+    result: BodyKind = _enum_value(BodyKind, "body kind", value)
+    return result
+
+
 #: File API: a Blob type with a code point outside U+0020-U+007E is dropped.
 _OUTSIDE_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
@@ -182,7 +204,7 @@ def _blob_type(value: str) -> str:
 class Body:
     """What script passes as the body; its kind decides fetch's default Content-Type."""
 
-    kind: BodyKind
+    kind: BodyKind = attrs.field(converter=to_body_kind)
     content: str = ""
     type: str = ""
     fields: tuple[tuple[str, str], ...] = ()
@@ -369,6 +391,31 @@ def _to_permission(
     return to_permission(value)
 
 
+def to_upload_listener(value: bool) -> bool:
+    """Converter for ``Request.upload_listener``: a bool, nothing else.
+
+    ``"no"`` or ``[]`` are mistakes, not truthy or falsy answers.
+
+    :raises InvalidRequestError: not a bool.
+    """
+    if value is True or value is False:
+        return value
+    raise InvalidRequestError(
+        "upload_listener", value, RequestProblem.BAD_ENUM_VALUE, "expected True or False"
+    )
+
+
+def require(value: object, cls: type[Any], field: str, expected: str) -> None:
+    """Boundary check: ``value`` is a ``cls``.
+
+    :raises InvalidRequestError: it is not; the message names ``field`` and the value.
+    """
+    if not isinstance(value, cls):
+        raise InvalidRequestError(
+            field, value, RequestProblem.BAD_ENUM_VALUE, f"expected {expected}"
+        )
+
+
 def _to_url(value: URL | str) -> URL:
     return parse_url(value)
 
@@ -409,7 +456,7 @@ class Request:
     redirect: RedirectMode = attrs.field(default=RedirectMode.FOLLOW, converter=to_redirect)
     body: Body | None = attrs.field(default=None, converter=to_body)
     api: Api = attrs.field(default=Api.FETCH, converter=to_api)
-    upload_listener: bool = False
+    upload_listener: bool = attrs.field(default=False, converter=to_upload_listener)
     address_space: AddressSpace | None = attrs.field(default=None, converter=_to_address_space)
     page_address_space: AddressSpace | None = attrs.field(
         default=None, converter=_to_page_address_space
@@ -531,11 +578,14 @@ class Response:
     def index(self) -> Mapping[str, tuple[str, ...]]:
         """Values by byte-lowercased name, as an HTTP parser hands them on (OWS trimmed).
 
-        Read-only, like the response it describes.
+        Read-only, like the response it describes. Only the first
+        :data:`~corsspec.engine._abnf.MAX_HEADER_LINES` lines are read (the evaluation
+        notes ``too-many-header-lines`` when there are more).
         """
-        trimmed = tuple(
-            (n.strip(HTTP_TAB_OR_SPACE), v.strip(HTTP_TAB_OR_SPACE)) for n, v in self.headers
-        )
+        lines = self.headers
+        if len(lines) > MAX_HEADER_LINES:
+            lines = lines[:MAX_HEADER_LINES]
+        trimmed = tuple((n.strip(HTTP_TAB_OR_SPACE), v.strip(HTTP_TAB_OR_SPACE)) for n, v in lines)
         return MappingProxyType({k: tuple(v) for k, v in index_headers(trimmed).items()})
 
     @functools.cached_property

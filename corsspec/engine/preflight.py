@@ -15,9 +15,12 @@ import attrs
 from corsspec.engine._memo import remember
 from corsspec.engine.browsers import (
     CHROMIUM,
+    BrowserLike,
     BrowserProfile,
+    MaxAgeOverflow,
     PreflightCheckOrder,
     StreamBodySupport,
+    to_profile,
 )
 from corsspec.engine.check import clip, cors_check
 from corsspec.engine.headers import (
@@ -36,6 +39,7 @@ from corsspec.engine.model import (
     Request,
     Response,
     default_content_type,
+    require,
     wire_request,
 )
 from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
@@ -240,22 +244,37 @@ def _prepared(request: Request, profile: BrowserProfile) -> PreparedHeaders:
     )
 
 
-def unsafe_header_names(request: Request, browser: BrowserProfile = CHROMIUM) -> tuple[str, ...]:
+def _arguments(request: object, browser: object) -> BrowserProfile:
+    """Boundary check of a public function's (request, browser); the profile.
+
+    :raises InvalidRequestError: not a Request, or not a profile or profile name.
+    """
+    if type(request) is not Request:
+        require(request, Request, "request", "a corsspec.Request")
+    return browser if type(browser) is BrowserProfile else to_profile(browser)
+
+
+def unsafe_header_names(request: Request, browser: BrowserLike = CHROMIUM) -> tuple[str, ...]:
     """Fetch: CORS-unsafe request-header names of the request as the browser sends it.
 
     Sorted, byte-lowercase and de-duplicated: exactly what goes into
     ``Access-Control-Request-Headers``.
+
+    :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
-    return _prepared(request, browser).unsafe_names
+    return _prepared(request, _arguments(request, browser)).unsafe_names
 
 
-def needs_preflight(request: Request, browser: BrowserProfile = CHROMIUM) -> bool:
+def needs_preflight(request: Request, browser: BrowserLike = CHROMIUM) -> bool:
     """Fetch: main fetch step 12 — whether a CORS-preflight request is required.
 
     True for a cross-origin ``cors``-mode request with the use-CORS-preflight flag, a
     method that is not CORS-safelisted, or any CORS-unsafe request-header name. A cache
     may still make the browser skip it (see :func:`corsspec.evaluate`).
+
+    :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
+    browser = _arguments(request, browser)
     if request.mode is not Mode.CORS or not request.is_cross_origin:
         return False
     if not request.url.is_http:
@@ -293,11 +312,14 @@ def build_preflight(
     )
 
 
-def preflight_request(request: Request, browser: BrowserProfile = CHROMIUM) -> Request | None:
+def preflight_request(request: Request, browser: BrowserLike = CHROMIUM) -> Request | None:
     """The preflight the browser sends for ``request`` (None when none is needed).
 
     Ignores any preflight cache; see :func:`corsspec.evaluate` for cache-aware results.
+
+    :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
+    browser = _arguments(request, browser)
     if not needs_preflight(request, browser):
         return None
     origin = request.origin.serialize()
@@ -310,13 +332,37 @@ def preflight_request(request: Request, browser: BrowserProfile = CHROMIUM) -> R
     )
 
 
+def _delta_seconds(digits: str, profile: BrowserProfile) -> int | None:
+    """The integer an engine reads from ASCII ``digits``, or None if its parse fails.
+
+    Bounded before conversion: leading zeros do not count (the engines' parsers
+    accumulate them as zero), and ``int()`` is only ever given at most as many digits as
+    ``profile.max_age_parse_limit`` has, so no length of server data makes it raise. A
+    value beyond the limit saturates at the limit plus one (so that the cap still
+    applies and is reported) or fails to parse, as that engine's integer parser does.
+    """
+    significant = digits.lstrip("0")
+    limit = profile.max_age_parse_limit
+    if len(significant) <= len(str(limit)):
+        value = int(significant) if significant else 0
+        if value <= limit:
+            return value
+    if profile.max_age_overflow is MaxAgeOverflow.SATURATE:
+        return limit + 1
+    return None
+
+
 def parse_max_age(
     index: Mapping[str, Sequence[str]], profile: BrowserProfile
 ) -> tuple[int | None, tuple[Note, ...]]:
     """Fetch: CORS-preflight fetch step 7 — seconds to cache, or None for "do not cache".
 
     ``delta-seconds`` (one header line of ASCII digits); absent means the default (5 s);
-    invalid means the default or, for some engines, not cached; clamped to the cap.
+    invalid means the default or, for some engines, not cached; then "If max-age is
+    greater than an imposed limit on max-age, then set max-age to the imposed limit"
+    (https://fetch.spec.whatwg.org/#cors-preflight-fetch). A value too large for the
+    engine's integer parser is read as that parser reads it (``max_age_parse_limit``,
+    ``max_age_overflow``).
     """
     lines = index.get(ACMA)
     if lines is None:
@@ -324,7 +370,7 @@ def parse_max_age(
     raw = lines[0] if len(lines) == 1 else ", ".join(lines)
     value: int | None = None
     if len(lines) == 1 and raw.isascii() and raw.isdigit():
-        value = int(raw)
+        value = _delta_seconds(raw, profile)
     elif (
         len(lines) == 1
         and profile.negative_max_age_is_zero
@@ -332,14 +378,21 @@ def parse_max_age(
         and raw[1:].isascii()
         and raw[1:].isdigit()
     ):
-        value = 0
+        # A negative value the parser holds is read as 0; one beyond it fails to parse.
+        value = None if _delta_seconds(raw[1:], profile) is None else 0
     if value is None:
         note = Note(code=NoteCode.MAX_AGE_INVALID, detail=clip(raw))
         if profile.invalid_max_age_uses_default:
             return profile.max_age_default, (note,)
         return None, (note,)
-    if profile.max_age_cap is not None and value > profile.max_age_cap:
-        return profile.max_age_cap, (Note(code=NoteCode.MAX_AGE_CLAMPED, detail=str(value)),)
+    cap = profile.max_age_cap
+    if value > profile.max_age_parse_limit:
+        # Saturated: the largest value the engine holds, then its cap.
+        limit = profile.max_age_parse_limit
+        clamped = limit if cap is None else min(cap, limit)
+        return clamped, (Note(code=NoteCode.MAX_AGE_CLAMPED, detail=clip(raw)),)
+    if cap is not None and value > cap:
+        return cap, (Note(code=NoteCode.MAX_AGE_CLAMPED, detail=clip(raw)),)
     return value, ()
 
 

@@ -52,10 +52,10 @@ import attrs
 
 from corsspec.engine._abnf import MAX_ORIGIN_LEN, is_token
 from corsspec.engine._memo import remember
-from corsspec.engine.browsers import CHROMIUM, BrowserProfile
+from corsspec.engine.browsers import CHROMIUM, BrowserLike, BrowserProfile, to_profile
 from corsspec.engine.headers import HeaderNameSet, byte_lowercase
 from corsspec.engine.mixed_content import pre_network_check
-from corsspec.engine.model import Mode, RedirectMode, Request, Response
+from corsspec.engine.model import Mode, RedirectMode, Request, Response, require
 from corsspec.engine.preflight import effective_body, unsafe_header_names, uses_cors_preflight_flag
 from corsspec.engine.safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
@@ -73,6 +73,7 @@ from corsspec.errors import (
     PolicyError,
     ScriptError,
     ScriptProblem,
+    describe,
 )
 
 __all__ = [
@@ -252,7 +253,7 @@ class PolicyProblem:
         return _MESSAGES[self.code]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.value!r} ({self.code.value}: {self.message})"
+        return f"{self.field}: {describe(self.value)} ({self.code.value}: {self.message})"
 
 
 # ---------------------------------------------------------------------------------------
@@ -985,15 +986,21 @@ class Policy:
 
     # -- predicting ------------------------------------------------------------------
 
-    def allows(self, request: Request, browser: BrowserProfile = CHROMIUM) -> bool:
+    def allows(self, request: Request, browser: BrowserLike = CHROMIUM) -> bool:
         """Whether ``browser`` lets script have the response when this policy answers.
 
         The same verdict as ``corsspec.evaluate(request, policy, browser=browser)
         .allowed``, computed from the policy's tables instead of running the fetch.
+        ``browser`` is a profile or its name.
+
+        :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
         """
-        if pre_network_check(request, request.url, browser, True)[0] is not None:
+        if type(request) is not Request:
+            require(request, Request, "request", "a corsspec.Request")
+        profile = to_profile(browser)
+        if pre_network_check(request, request.url, profile, True)[0] is not None:
             return False  # mixed content or Local Network Access: no server can help
-        return self._compiled.allows(request, browser)
+        return self._compiled.allows(request, profile)
 
     # -- plain data ------------------------------------------------------------------
 

@@ -296,3 +296,103 @@ def test_evaluation_invariant_holds_for_synthetic_servers() -> None:
         check_invariants(cs.evaluate(req, flaky, browser=browser))
     server = RouteServer(routes=(Route(url=API_URL, actual=cs.Response()),))
     check_invariants(cs.evaluate(cs.Request(url=API_URL, origin=PAGE_ORIGIN), server))
+
+
+# --- targeted: the preflight passes and exactly one field is hostile ------------------------
+
+#: Everything a preflight for PUT with X-A needs; each hostile case replaces one field.
+_PASSING_PREFLIGHT: tuple[tuple[str, str], ...] = (
+    ("Access-Control-Allow-Origin", PAGE_ORIGIN),
+    ("Access-Control-Allow-Credentials", "true"),
+    ("Access-Control-Allow-Methods", "PUT"),
+    ("Access-Control-Allow-Headers", "X-A"),
+    ("Access-Control-Max-Age", "60"),
+)
+_PASSING_ACTUAL: tuple[tuple[str, str], ...] = (
+    ("Access-Control-Allow-Origin", PAGE_ORIGIN),
+    ("Access-Control-Allow-Credentials", "true"),
+    ("Access-Control-Expose-Headers", "X-B"),
+    ("X-B", "1"),
+)
+
+#: Digit strings of any length, the shape that overflowed integer parsing (5,000 digits
+#: raised ValueError, 309 an OverflowError in the cache).
+_DIGITS = st.one_of(
+    st.integers(min_value=0, max_value=10_000).map(lambda n: "9" * n),
+    st.text(alphabet="0123456789", max_size=400),
+    st.integers(min_value=0, max_value=6_000).map(lambda n: "0" * n + "7"),
+    st.integers(min_value=-(10**400), max_value=10**400).map(str),
+)
+_HOSTILE_VALUE = st.one_of(
+    _DIGITS,
+    _DIGITS.map(lambda d: "-" + d),
+    _DIGITS.map(lambda d: "+" + d),
+    _DIGITS.map(lambda d: d + ".5"),
+    _DIGITS.map(lambda d: f"{d}, {d}"),
+    st.text(max_size=60),
+    st.binary(max_size=60).map(lambda b: b.decode("latin-1")),
+    st.sampled_from(["", " ", "*", "null", "\x00", "\udc80", "1e309", "inf", "nan", "0x10"]),
+)
+_FIELDS = st.sampled_from(
+    [name for name, _ in _PASSING_PREFLIGHT] + ["Access-Control-Expose-Headers", "Location"]
+)
+
+
+def _one_hostile(field: str, value: str) -> cs.Exchange:
+    """The passing exchange with ``field`` replaced by ``value`` in both answers."""
+    preflight = [(n, v) for n, v in _PASSING_PREFLIGHT if n != field] + [(field, value)]
+    actual = [(n, v) for n, v in _PASSING_ACTUAL if n != field] + [(field, value)]
+    status = 302 if field == "Location" else 200
+    return cs.Exchange(
+        preflight=cs.Response(status=204, headers=preflight),
+        actual=cs.Response(status=status, headers=actual),
+    )
+
+
+_HOSTILE_REQUEST = cs.Request(
+    method="PUT", url=API_URL, origin=PAGE_ORIGIN, credentials="include", headers=[("X-A", "1")]
+)
+
+
+@given(field=_FIELDS, value=_HOSTILE_VALUE, browser=profiles(), now=st.floats(0, 1e12))
+@example(field="Access-Control-Max-Age", value="9" * 5_000, browser=cs.CHROMIUM, now=0.0)
+@example(field="Access-Control-Max-Age", value="9" * 309, browser=cs.SPEC, now=0.0)
+@example(field="Access-Control-Max-Age", value="-" + "9" * 5_000, browser=cs.WEBKIT, now=0.0)
+@example(field="Access-Control-Max-Age", value="0" * 5_000 + "1", browser=cs.FIREFOX, now=0.0)
+@example(field="Access-Control-Allow-Headers", value="9" * 5_000, browser=cs.SPEC, now=0.0)
+def test_hostile_field_in_a_passing_exchange(
+    field: str, value: str, browser: cs.BrowserProfile, now: float
+) -> None:
+    # Location ports and hosts are parsed by engine/url.py; hostile ports there are
+    # covered by that module's own tests, so this Location is kept port-free.
+    if field == "Location":
+        value = "https://api.example/" + value
+    exchange = _one_hostile(field, value)
+    first = cs.evaluate(
+        _HOSTILE_REQUEST, exchange, browser=browser, cache=cs.PreflightCache(), now=now
+    )
+    check_invariants(first)
+    assert first.cache is not None
+    for entry in first.cache.entries:
+        assert entry.expires > now  # a stored result is never already expired
+    again = cs.evaluate(_HOSTILE_REQUEST, exchange, browser=browser, cache=first.cache, now=now + 1)
+    check_invariants(again)
+
+
+@pytest.mark.parametrize("browser", ALL_PROFILES, ids=lambda p: p.name)
+def test_too_many_header_lines_are_noted_and_ignored(browser: cs.BrowserProfile) -> None:
+    from corsspec.engine._abnf import MAX_HEADER_LINES
+
+    # The only ACAO line comes after the limit: it is not read, and a note says why.
+    lines = [("X-Junk", "v")] * MAX_HEADER_LINES + [("Access-Control-Allow-Origin", "*")]
+    req = cs.Request(url=API_URL, origin=PAGE_ORIGIN)
+    ev = cs.evaluate(req, cs.Exchange(actual=cs.Response(headers=lines)), browser=browser)
+    check_invariants(ev)
+    assert ev.reason is not None
+    assert ev.reason.code is cs.ReasonCode.ACAO_MISSING
+    assert [n.code for n in ev.notes] == [cs.NoteCode.TOO_MANY_HEADER_LINES]
+    # At the limit exactly, every line is read and nothing is noted.
+    within = cs.Response(headers=lines[1:])
+    ev = cs.evaluate(req, cs.Exchange(actual=within), browser=browser)
+    assert ev.allowed
+    assert cs.NoteCode.TOO_MANY_HEADER_LINES not in [n.code for n in ev.notes]

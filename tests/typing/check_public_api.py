@@ -105,7 +105,8 @@ ev2 = cs.evaluate(req, server)
 ev3 = cs.evaluate(req, PolicyLike(), browser=cs.get_profile("webkit"))
 as_server: cs.Server = PolicyLike()
 cs.evaluate(req, 5)  # type: ignore[arg-type]
-cs.evaluate(req, exchange, browser="chromium")  # type: ignore[arg-type]
+cs.evaluate(req, exchange, browser="chromium")  # a profile's name is accepted
+cs.evaluate(req, exchange, browser="netscape")  # type: ignore[arg-type]
 
 # --- the cache -------------------------------------------------------------------------
 

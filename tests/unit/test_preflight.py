@@ -952,12 +952,68 @@ MAX_AGE_CASES: tuple[MaxAgeCase, ...] = (
         note_by_browser=(("chromium", _CLAMPED), ("firefox", _CLAMPED), ("webkit", _CLAMPED)),
     ),
     MaxAgeCase(
-        id="huge",
-        spec=f"{_MA}: delta-seconds has no upper bound in the grammar",
-        lines=("99999999999999999999",),
-        expected=99999999999999999999,
+        id="int64-max",
+        spec=f"{_MA}: 2^63-1 is parsed by every engine, then capped",
+        lines=("9223372036854775807",),
+        expected=2**31,
+        by_browser=_CAPS,
+        note=_CLAMPED,
+    ),
+    MaxAgeCase(
+        id="2-to-the-31",
+        spec="RFC 9111 section 1.2.2: 2^31 is the overflow value itself",
+        lines=(str(2**31),),
+        expected=2**31,
         by_browser=_CAPS,
         note_by_browser=(("chromium", _CLAMPED), ("firefox", _CLAMPED), ("webkit", _CLAMPED)),
+    ),
+    MaxAgeCase(
+        id="huge",
+        spec=(
+            "RFC 9111 section 1.2.2: beyond the parser, 2^31; Chromium's StringToInt64 and "
+            "WebKit's parseInteger<int64_t> fail (5 s); Firefox saturates at 86400 "
+            "(recorded: cur-cache-max-age-20-digits)"
+        ),
+        lines=("99999999999999999999",),
+        expected=2**31,
+        by_browser=(("chromium", 5), ("firefox", 86400), ("webkit", 5)),
+        note=_CLAMPED,
+        note_by_browser=(("chromium", _INVALID), ("webkit", _INVALID)),
+    ),
+    MaxAgeCase(
+        id="5000-digits",
+        spec=f"{_MA}: bounded before conversion (recorded: cur-cache-max-age-5000-digits)",
+        lines=("9" * 5000,),
+        expected=2**31,
+        by_browser=(("chromium", 5), ("firefox", 86400), ("webkit", 5)),
+        note=_CLAMPED,
+        note_by_browser=(("chromium", _INVALID), ("webkit", _INVALID)),
+    ),
+    MaxAgeCase(
+        id="leading-zeros",
+        spec=f"{_MA}: 5,000 leading zeros are still 60 (cur-cache-max-age-leading-zeros)",
+        lines=("0" * 5000 + "60",),
+        expected=60,
+    ),
+    MaxAgeCase(
+        id="negative-huge",
+        spec=(
+            f"{_MA}: a negative value beyond int64 fails to parse in Chromium and WebKit "
+            "(cur-cache-max-age-negative-huge)"
+        ),
+        lines=("-" + "9" * 30,),
+        expected=5,
+        by_browser=(("firefox", None),),
+        note=_INVALID,
+    ),
+    MaxAgeCase(
+        id="negative-int64-min",
+        spec=f"{_MA}: -2^63 is held by an int64 parser, so read as 0",
+        lines=("-9223372036854775807",),
+        expected=5,
+        by_browser=(("chromium", 0), ("webkit", 0), ("firefox", None)),
+        note=_INVALID,
+        note_by_browser=(("chromium", None), ("webkit", None)),
     ),
     MaxAgeCase(
         id="ows-trimmed",
