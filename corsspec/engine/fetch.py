@@ -831,7 +831,7 @@ def evaluate(
             now,
             CookieJar() if cookies is None else cookies,
             top_level,
-            tuple(needs_cookies),
+            _cookie_names(needs_cookies),
             third_party_cookies,
         )
     respond = server.respond if type(server) is Exchange else _responder(server)
@@ -1097,6 +1097,18 @@ class _CookieSession:
         return answer
 
 
+def _cookie_names(names: object) -> tuple[str, ...]:
+    """``needs_cookies`` as a tuple (a lone string is one name, not its letters)."""
+    if isinstance(names, str):
+        return (names,)
+    try:
+        return tuple(names)  # type: ignore[arg-type]
+    except TypeError:
+        raise InvalidRequestError(
+            "needs_cookies", names, RequestProblem.BAD_ENUM_VALUE, "cookie names"
+        ) from None
+
+
 def _evaluate_with_cookies(
     request: Request,
     server: ServerLike | Exchange,
@@ -1109,6 +1121,11 @@ def _evaluate_with_cookies(
     third_party_cookies: ThirdPartyCookies | ThirdPartyCookiesName | None,
 ) -> Evaluation:
     """:func:`evaluate` with the browser's cookie jar taking part (see :class:`_CookieSession`)."""
+    require(jar, CookieJar, "cookies", "a corsspec.CookieJar or None")
+    if top_level is not None and not isinstance(top_level, (Origin, str)):
+        raise InvalidRequestError(
+            "top_level", top_level, RequestProblem.BAD_ENUM_VALUE, "an origin or None"
+        )
     top = request.origin if top_level is None else parse_origin(top_level)
     if third_party_cookies is None:
         policy = browser.third_party_cookies
