@@ -402,7 +402,7 @@ def _violation(key: str, value: str, rules: SafelistRules) -> SafelistRule | Non
     if key == "accept-language" or key == "content-language":
         if len(value) > SAFELISTED_VALUE_MAX_LEN:
             return _TOO_LONG
-        return None if _LANGUAGE_BYTES.issuperset(value) else _LANGUAGE
+        return language_violation(value)
     if key == "content-type":
         if len(value) > SAFELISTED_VALUE_MAX_LEN:
             return _TOO_LONG
