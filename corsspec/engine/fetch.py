@@ -45,8 +45,6 @@ from corsspec.engine.model import (
 )
 from corsspec.engine.preflight import (
     REDIRECT_STATUSES,
-    PreflightResult,
-    _check_preflight,
     build_preflight,
     effective_body,
     is_cors_preflight_request,
@@ -1112,32 +1110,18 @@ def _preflight(
     assert key is not None
     assert preflight is not None
     answer = _answer(respond, preflight)
-    result: Reason | PreflightResult
-    if log is None:
-        result = preflight_verdict(
-            method=method,
-            has_authorization=hop.pf_has_authorization,
-            unsafe_names=unsafe,
-            forced=forced,
-            credentialed=credentialed,
-            origin=key.origin,
-            response=answer,
-            profile=profile,
-        )
-    else:
-        # Evaluation.steps: the same checks, unmemoised, with every step recorded.
-        result = _check_preflight(
-            method=method,
-            has_authorization=hop.pf_has_authorization,
-            unsafe_names=unsafe,
-            forced=forced,
-            credentialed=credentialed,
-            origin=key.origin,
-            status=answer.status,
-            index=answer.index,
-            profile=profile,
-            log=log,
-        )
+    # With a log (Evaluation.steps) the checks run again, every step recorded.
+    result = preflight_verdict(
+        method=method,
+        has_authorization=hop.pf_has_authorization,
+        unsafe_names=unsafe,
+        forced=forced,
+        credentialed=credentialed,
+        origin=key.origin,
+        response=answer,
+        profile=profile,
+        log=log,
+    )
     if isinstance(result, Reason):
         # Fetch: main fetch step 12.2 — a failed preflight clears the cache entries.
         cleared = None if cache is None else cache.clear(key)

@@ -428,6 +428,20 @@ def _status_reason(status: int) -> Reason | None:
     return Reason(code=ReasonCode.PREFLIGHT_STATUS_NOT_OK, stage=Stage.PREFLIGHT, status=status)
 
 
+def _status_step(status: int, redirect: bool, log: StepLog | None) -> Reason | None:
+    """The ok-status check of a preflight's answer, recorded in ``log`` when given."""
+    reason = _status_reason(status)
+    if log is not None:
+        log.add(
+            StepCode.STATUS,
+            Stage.PREFLIGHT,
+            reason is None,
+            observed=str(status),
+            detail="redirect" if redirect else None,
+        )
+    return reason
+
+
 def check_preflight_response(
     *,
     method: str,
@@ -471,6 +485,7 @@ def preflight_verdict(
     origin: str,
     response: Response,
     profile: BrowserProfile,
+    log: StepLog | None = None,
 ) -> Reason | PreflightResult:
     """Fetch: CORS-preflight fetch steps 7-10, keeping what a refused answer allowed.
 
@@ -482,7 +497,8 @@ def preflight_verdict(
     and ``unsafe_names`` describe the actual request, ``forced`` is its
     use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
     failing step's reason, or what the preflight allows. The verdict for one response
-    and one set of inputs is computed once and kept with the response.
+    and one set of inputs is computed once and kept with the response; with ``log``
+    it is computed again, every check recorded (see :class:`~corsspec.engine.steps.StepLog`).
     """
     key = (
         "preflight",
@@ -495,7 +511,7 @@ def preflight_verdict(
         profile,
     )
     memo = response._memo
-    result = memo.get(key)
+    result = None if log is not None else memo.get(key)
     if result is None:
         result = _check_preflight(
             method=method,
@@ -507,6 +523,7 @@ def preflight_verdict(
             status=response.status,
             index=response.index,
             profile=profile,
+            log=log,
         )
         remember(memo, key, result)
     return result
@@ -541,30 +558,14 @@ def _check_preflight(
         log.add(StepCode.STATUS, stage, False, observed=str(status), detail="redirect")
         cors_check(index, origin=origin, credentialed=credentialed, stage=stage, log=log)
     elif profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
-        first = _status_reason(status)
-        if log is not None:
-            log.add(
-                StepCode.STATUS,
-                stage,
-                first is None,
-                observed=str(status),
-                detail="redirect" if redirect else None,
-            )
+        first = _status_step(status, redirect, log)
         if first is None or log is not None:
             cors = cors_check(index, origin=origin, credentialed=credentialed, stage=stage, log=log)
             first = first or cors
     else:
         first = cors_check(index, origin=origin, credentialed=credentialed, stage=stage, log=log)
         if first is None or log is not None:
-            status_failure = _status_reason(status)
-            if log is not None:
-                log.add(
-                    StepCode.STATUS,
-                    stage,
-                    status_failure is None,
-                    observed=str(status),
-                    detail="redirect" if redirect else None,
-                )
+            status_failure = _status_step(status, redirect, log)  # recorded even if skipped
             first = first or status_failure
     if first is not None and log is None:
         return first

@@ -38,8 +38,29 @@ class Outcome(enum.Enum):
 
 
 class StepCode(enum.Enum):
-    """The checks the engine makes, named after the Fetch Standard's steps."""
+    """The checks the engine makes, named after the Fetch Standard's steps.
 
+    Also the check codes of the diagnostics' trace (``corsspec.explain.CheckCode`` is
+    this enum), which shows some steps as one line (:attr:`PREFLIGHT_NEEDED`) and
+    adds :attr:`ELIDED` and :attr:`UNKNOWN` of its own.
+    """
+
+    #: Fetch: main fetch, the request's mode ("same-origin" fails cross-origin;
+    #: "no-cors" needs redirect mode "follow").
+    MODE = "mode"
+    #: Fetch: main fetch, a scheme CORS works with (HTTP(S)).
+    SCHEME = "scheme"
+    #: Fetch: main fetch, "Should request be blocked as mixed content".
+    MIXED_CONTENT = "mixed-content"
+    #: Local Network Access: the permission gate for a request into a more private
+    #: address space.
+    LOCAL_NETWORK = "local-network"
+    #: Fetch: main fetch, whether a CORS-preflight request is needed (the trace's
+    #: summary of the classification steps below).
+    PREFLIGHT_NEEDED = "preflight-needed"
+    #: Fetch: HTTP fetch, "there is a method cache entry match ... and a header-name
+    #: cache entry match" (the preflight cache vouches for the request).
+    PREFLIGHT_CACHE = "preflight-cache"
     #: Fetch: use-CORS-preflight flag (an XHR upload listener or a ReadableStream body).
     PREFLIGHT_FLAG = "preflight-flag"
     #: Fetch: CORS-safelisted method (main fetch: "request's method is not a
@@ -80,6 +101,13 @@ class StepCode(enum.Enum):
     #: Fetch: HTTP-redirect fetch, "request's body is non-null, and request's body's
     #: source is null" (a stream cannot be sent again).
     REDIRECT_BODY = "redirect-body"
+    #: Fetch: the CORS-exposed header-name list (what script can read).
+    EXPOSE = "expose"
+    #: Trace only: requests left out of a long trace (a redirect loop).
+    ELIDED = "elided"
+    #: Trace only: the steps are not known (an evaluation the engine does not
+    #: reproduce); only the verdict is shown.
+    UNKNOWN = "unknown"
 
 
 @attrs.frozen(kw_only=True)

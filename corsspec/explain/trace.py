@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 
 import attrs
@@ -45,35 +44,9 @@ else:  # pragma: no cover - Python 3.10
 # ---------------------------------------------------------------------------------------
 
 
-class CheckCode(enum.Enum):
-    """The checks a browser runs, named after the Fetch Standard's steps."""
-
-    MODE = "mode"
-    SCHEME = "scheme"
-    MIXED_CONTENT = "mixed-content"
-    LOCAL_NETWORK = "local-network"
-    PREFLIGHT_NEEDED = "preflight-needed"
-    PREFLIGHT_CACHE = "preflight-cache"
-    STATUS = "status"
-    ACAO = "acao"
-    ACAC = "acac"
-    ACAM_PARSE = "acam-parse"
-    ACAH_PARSE = "acah-parse"
-    METHOD = "method"
-    HEADER = "header"
-    MAX_AGE = "max-age"
-    REDIRECT_MODE = "redirect-mode"
-    REDIRECT_COUNT = "redirect-count"
-    LOCATION = "location"
-    REDIRECT_SCHEME = "redirect-scheme"
-    REDIRECT_CREDENTIALS = "redirect-credentials"
-    REDIRECT_BODY = "redirect-body"
-    EXPOSE = "expose"
-    #: Requests left out of a long trace (a redirect loop); ``observed`` says how many.
-    ELIDED = "elided"
-    #: The engine's steps are not known: the evaluation cannot be replayed (it was
-    #: built by hand); only the verdict is shown.
-    UNKNOWN = "unknown"
+#: The trace's check codes are the engine's step codes (one vocabulary; the trace shows
+#: the request classification through :data:`PREFLIGHT_NEEDED` and the causes).
+CheckCode = StepCode
 
 
 @attrs.frozen(kw_only=True)
@@ -168,24 +141,6 @@ _LOCAL_NETWORK_EXPECTED = {
 _KEEP_HOPS = 3
 
 
-#: Engine step -> the trace check that shows it (request classification steps are
-#: shown through the preflight causes instead).
-_STEP_CHECKS: dict[StepCode, CheckCode] = {
-    StepCode.ACAO: CheckCode.ACAO,
-    StepCode.ACAC: CheckCode.ACAC,
-    StepCode.STATUS: CheckCode.STATUS,
-    StepCode.ACAM_PARSE: CheckCode.ACAM_PARSE,
-    StepCode.ACAH_PARSE: CheckCode.ACAH_PARSE,
-    StepCode.METHOD: CheckCode.METHOD,
-    StepCode.HEADER: CheckCode.HEADER,
-    StepCode.MAX_AGE: CheckCode.MAX_AGE,
-    StepCode.REDIRECT_MODE: CheckCode.REDIRECT_MODE,
-    StepCode.LOCATION: CheckCode.LOCATION,
-    StepCode.REDIRECT_SCHEME: CheckCode.REDIRECT_SCHEME,
-    StepCode.REDIRECT_COUNT: CheckCode.REDIRECT_COUNT,
-    StepCode.REDIRECT_CREDENTIALS: CheckCode.REDIRECT_CREDENTIALS,
-    StepCode.REDIRECT_BODY: CheckCode.REDIRECT_BODY,
-}
 _REDIRECT_STEPS = frozenset(
     {
         StepCode.REDIRECT_MODE,
@@ -224,7 +179,7 @@ def _expected(step: Step, profile: BrowserProfile) -> str | None:
 def _check(step: Step, profile: BrowserProfile) -> Check:
     """A CORS-check or preflight step as a trace check."""
     return Check(
-        code=_STEP_CHECKS[step.code],
+        code=step.code,
         stage=step.stage,
         outcome=step.outcome,
         observed=_observed(step),
@@ -235,7 +190,7 @@ def _check(step: Step, profile: BrowserProfile) -> Check:
 
 def _redirect_failure_check(step: Step, evaluation: Evaluation) -> Check:
     """The redirect step that failed, in the trace's words."""
-    code = _STEP_CHECKS[step.code]
+    code = step.code
     observed = step.observed
     expected: str | None = None
     match code:
