@@ -283,21 +283,22 @@ class _DivergedError(Exception):
     """The replay asked for something the recorded evaluation did not send."""
 
 
-class _Replay:
-    """A server that answers with an evaluation's recorded responses, in order, while
-    the engine's check functions write their steps to :attr:`log`.
+class _Replay(StepLog):
+    """A server that answers with an evaluation's recorded responses, in order, and
+    the log the engine's check functions write their steps to (one object, so that
+    evaluate carries one local for it).
 
     The preflight cache is replayed too: a hop on the preflight path was vouched for
     by the cache exactly when the next recorded request is not a preflight.
     """
 
-    __slots__ = ("log", "next", "responses", "sent")
+    __slots__ = ("next", "responses", "sent")
 
     def __init__(self, sent: tuple[Request, ...], responses: tuple[Response, ...]) -> None:
+        super().__init__()
         self.sent = sent
         self.responses = responses
         self.next = 0
-        self.log = StepLog()
 
     def respond(self, request: Request) -> Response:
         """The recorded answer to ``request`` (which must be the next recorded one)."""
@@ -305,8 +306,8 @@ class _Replay:
         if i >= len(self.sent) or self.sent[i] != request:
             raise _DivergedError
         self.next = i + 1
-        self.log.hop = i
-        self.log.failed = False
+        self.hop = i
+        self.failed = False
         return self.responses[i]
 
     def cache_hit(self) -> bool:
@@ -325,7 +326,7 @@ def record_steps(evaluation: Evaluation, browser: BrowserProfile) -> tuple[Step,
         return None
     if again.reason != evaluation.reason or replay.next != len(evaluation.sent):
         return None
-    return request_steps(request, browser) + tuple(replay.log.steps)
+    return request_steps(request, browser) + tuple(replay.steps)
 
 
 def _responder(server: object) -> Callable[[Request], Response]:
@@ -769,14 +770,14 @@ def evaluate(
         names = _to_reads(reads)
         evaluation = evaluate(request, server, browser=browser, cache=cache, now=now)
         return _check_reads(evaluation, names)
-    replay: _Replay | None = None
+    log: _Replay | None = None
     respond: Callable[[Request], Response]
     if type(server) is Exchange:
         respond = server.respond
     else:
         respond = _responder(server)
         if type(server) is _Replay:
-            replay = server  # Evaluation.steps: the check functions record their steps
+            log = server  # Evaluation.steps: the check functions record their steps
     profile = browser
     # The plan is keyed by the profile's identity (see _plan), inlined: it is most
     # of a simple request's bookkeeping.
@@ -817,11 +818,9 @@ def evaluate(
         tainting = hop.tainting
         if hop.preflight_path:
             # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
-            if replay is None:
-                hit = cache is not None and _cache_vouches(cache, hop, profile, plan.forced, now)
-            else:
-                hit = replay.cache_hit()
-            if hit:
+            if (cache is not None and _cache_vouches(cache, hop, profile, plan.forced, now)) or (
+                log is not None and log.cache_hit()
+            ):
                 notes += _CACHE_HIT_NOTES
             else:
                 step = _preflight(
@@ -832,7 +831,7 @@ def evaluate(
                     forced=plan.forced,
                     credentialed=credentialed,
                     now=now,
-                    log=None if replay is None else replay.log,
+                    log=log,
                 )
                 reason, cache = step.reason, step.cache
                 notes += step.notes
@@ -863,7 +862,7 @@ def evaluate(
                 credentialed,
                 isinstance(location, URL),
                 profile,
-                None if replay is None else replay.log,
+                log,
             )
             if reason is not None:
                 if (
@@ -884,8 +883,8 @@ def evaluate(
                 request, profile, None, notes, sent, responses, cache, response, tainting
             )
         # HTTP fetch step 6: the redirect mode decides, for every redirect status.
-        if replay is not None:
-            _record_redirect_mode(replay.log, request.redirect)
+        if log is not None:
+            _record_redirect_mode(log, request.redirect)
         if request.redirect is _REDIRECT_ERROR:
             reason = Reason(
                 code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT, status=response.status
@@ -901,9 +900,7 @@ def evaluate(
             )
         if follow is None:
             follow = _Follow(request, plan)
-        reason, redirect_notes = follow.redirect(
-            hop, response, location, profile, None if replay is None else replay.log
-        )
+        reason, redirect_notes = follow.redirect(hop, response, location, profile, log)
         notes += redirect_notes
         if reason is not None:
             return _finish(request, profile, reason, notes, sent, responses, cache)
