@@ -16,6 +16,7 @@ from corsspec.engine.safelist import (
     CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
     FORBIDDEN_RESPONSE_HEADER_NAMES,
 )
+from corsspec.engine.steps import StepCode, StepLog
 from corsspec.engine.url import try_parse_url
 
 __all__ = ["clip", "cors_check", "visible_header_names"]
@@ -65,29 +66,69 @@ def cors_check(
     credentialed: bool,
     stage: Stage,
     multiple_counts_lines: bool = False,
+    log: StepLog | None = None,
 ) -> Reason | None:
     """Fetch: CORS check. Returns None on success, or the reason it fails.
 
     ``origin`` is the byte-serialized request origin (``null`` when opaque or
     redirect-tainted); ``credentialed`` is "credentials mode is include".
     ``multiple_counts_lines`` picks Firefox's naming of the failure (only several
-    lines are "multiple"); it never changes whether the check passes.
+    lines are "multiple"); it never changes whether the check passes. ``log``, when
+    given, receives one step for Access-Control-Allow-Origin and, with credentials, one
+    for Access-Control-Allow-Credentials (skipped when the first fails).
     """
-    # Step 1-2: get Access-Control-Allow-Origin (all lines joined); absent fails.
+    reason = _cors_check(index, origin, credentialed, stage, multiple_counts_lines)
+    if log is not None:
+        failed = None if reason is None else reason.header
+        acao = get(index, ACAO)
+        accepted = (origin,) if credentialed else (origin, "*")
+        log.add(
+            StepCode.ACAO,
+            stage,
+            failed != ACAO,
+            header=ACAO,
+            observed=acao,
+            expected=accepted,
+        )
+        if credentialed:
+            log.add(
+                StepCode.ACAC,
+                stage,
+                failed != ACAC,
+                header=ACAC,
+                observed=get(index, ACAC),
+                expected=("true",),
+            )
+    return reason
+
+
+def _cors_check(
+    index: Mapping[str, Sequence[str]],
+    origin: str,
+    credentialed: bool,
+    stage: Stage,
+    multiple_counts_lines: bool,
+) -> Reason | None:
+    """:func:`cors_check` without a log."""
+    # "Let origin be the result of getting `Access-Control-Allow-Origin` from
+    # response's header list. If origin is null, then return failure."
     value = get(index, ACAO)
     if value is None:
         return Reason(code=ReasonCode.ACAO_MISSING, stage=stage, header=ACAO, expected=origin)
-    # Step 3: without credentials, `*` is enough.
+    # "If request's credentials mode is not "include" and origin is `*`, then return
+    # success."
     if not credentialed and value == "*":
         return None
-    # Step 4: otherwise the value must be the serialized origin, byte for byte.
+    # "If the result of byte-serializing a request origin with request is not origin,
+    # then return failure."
     if value != origin:
         code = _acao_failure(value, len(index[ACAO]), credentialed, multiple_counts_lines)
         return Reason(code=code, stage=stage, header=ACAO, value=clip(value), expected=origin)
-    # Step 5: without credentials, done.
+    # "If request's credentials mode is not "include", then return success."
     if not credentialed:
         return None
-    # Step 6: with credentials, Access-Control-Allow-Credentials must be exactly `true`.
+    # "Let credentials be the result of getting `Access-Control-Allow-Credentials` from
+    # response's header list. If credentials is `true`, then return success."
     acac = get(index, ACAC)
     if acac != "true":
         return Reason(

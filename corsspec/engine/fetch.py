@@ -15,6 +15,7 @@ callable, or an object with a ``respond`` method (a Policy, an adapter).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable
@@ -62,6 +63,7 @@ from corsspec.engine.preflight import (
     is_cors_preflight_request,
     preflight_verdict,
     prepare_headers,
+    request_steps,
     uses_cors_preflight_flag,
 )
 from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
@@ -72,10 +74,11 @@ from corsspec.engine.safelist import (
     REQUEST_BODY_HEADER_NAMES,
 )
 from corsspec.engine.sites import same_site, site_of
+from corsspec.engine.steps import Step, StepCode, StepLog
 from corsspec.engine.url import URL, Origin, parse_origin
 from corsspec.errors import InvalidRequestError, RequestProblem
 
-__all__ = ["Evaluation", "Exchange", "Server", "ServerLike", "evaluate"]
+__all__ = ["Evaluation", "Exchange", "Server", "ServerLike", "evaluate", "record_steps"]
 
 
 def __dir__() -> list[str]:
@@ -213,6 +216,19 @@ class Evaluation:
         """Every preflight sent (several when redirects need fresh ones)."""
         return tuple(r for r in self.sent if is_preflight(r))
 
+    @functools.cached_property
+    def steps(self) -> tuple[Step, ...] | None:
+        """Every check the engine made, in order: the request classification, then for
+        each exchange in :attr:`sent` its CORS-check, preflight and redirect steps.
+
+        Checks the browser did not reach after the failing one are recorded as skipped.
+        Built on first access by replaying this evaluation's requests and answers
+        through the engine's own check functions (the warm path records nothing).
+        None when this evaluation cannot be replayed: it was built by hand and the
+        engine does not reach the same requests or the same verdict from its answers.
+        """
+        return record_steps(self, self.browser)
+
 
 def _evaluation_constructor() -> Callable[
     [
@@ -295,6 +311,61 @@ def _evaluation_constructor() -> Callable[
 
 
 _new_evaluation = _evaluation_constructor()
+
+
+class _DivergedError(Exception):
+    """The replay asked for something the recorded evaluation did not send."""
+
+
+class _Replay(StepLog):
+    """A server that answers with an evaluation's recorded responses, in order, and
+    the log the engine's check functions write their steps to (one object, so that
+    evaluate carries one local for it).
+
+    The preflight cache is replayed too: a hop on the preflight path was vouched for
+    by the cache exactly when the next recorded request is not a preflight.
+    """
+
+    __slots__ = ("next", "responses", "sent")
+
+    def __init__(self, sent: tuple[Request, ...], responses: tuple[Response, ...]) -> None:
+        super().__init__()
+        self.sent = sent
+        self.responses = responses
+        self.next = 0
+
+    def respond(self, request: Request) -> Response:
+        """The recorded answer to ``request`` (which must be the next recorded one)."""
+        i = self.next
+        if i >= len(self.sent) or self.sent[i] != request:
+            raise _DivergedError
+        self.next = i + 1
+        self.hop = i
+        self.failed = False
+        return self.responses[i]
+
+    def cache_hit(self) -> bool:
+        """Whether the cache vouched for the hop about to send a preflight."""
+        return self.next >= len(self.sent) or not is_preflight(self.sent[self.next])
+
+
+def record_steps(evaluation: Evaluation, browser: BrowserProfile) -> tuple[Step, ...] | None:
+    """The steps behind ``evaluation`` as ``browser`` judges them (see
+    :attr:`Evaluation.steps`); None when the replay does not reach the same verdict."""
+    replay = _Replay(evaluation.sent, evaluation.responses)
+    request = evaluation.request
+    try:
+        again = evaluate(request, replay, browser=browser)
+    except _DivergedError:
+        return None
+    expected = evaluation.reason
+    if expected is not None and expected.code is ReasonCode.HEADER_NOT_EXPOSED:
+        # Decided after the fetch from what script reads (evaluate's ``reads``): the
+        # fetch itself succeeded.
+        expected = None
+    if again.reason != expected or replay.next != len(evaluation.sent):
+        return None
+    return request_steps(request, browser) + tuple(replay.steps)
 
 
 def _responder(server: object) -> Callable[[Request], Response]:
@@ -403,7 +474,11 @@ class _Plan:
 
 
 def _same_origin_credentials_redirect_failure(
-    request: Request, wire: Request, response: Response, hop: _Hop, profile: BrowserProfile
+    request: Request,
+    wire: Request,
+    response: Response,
+    hop: _Hop,
+    profile: BrowserProfile,
 ) -> Reason | None:
     """The CORS check of a followed cross-origin redirect, as credentialed, for an engine
     that does so for credentials mode "same-origin" when the first URL was on the
@@ -582,10 +657,25 @@ def _to_reads(reads: object) -> tuple[str, ...]:
 
 
 def _cors_failure(
-    response: Response, origin: str, credentialed: bool, redirect: bool, profile: BrowserProfile
+    response: Response,
+    origin: str,
+    credentialed: bool,
+    redirect: bool,
+    profile: BrowserProfile,
+    log: StepLog | None = None,
 ) -> Reason | None:
-    """Fetch: CORS check of one response, computed once per response and inputs."""
+    """Fetch: CORS check of one response, computed once per response and inputs
+    (with ``log``, computed again so that its steps are recorded)."""
     multiple_counts_lines = profile.acao_multiple_counts_lines
+    if log is not None:
+        return cors_check(
+            response.index,
+            origin=origin,
+            credentialed=credentialed,
+            stage=Stage.REDIRECT if redirect else Stage.ACTUAL,
+            multiple_counts_lines=multiple_counts_lines,
+            log=log,
+        )
     key = ("cors-check", origin, credentialed, redirect, multiple_counts_lines)
     memo = response._memo
     result: Reason | object | None = memo.get(key, _UNSEEN)
@@ -834,7 +924,14 @@ def evaluate(
             _cookie_names(needs_cookies),
             third_party_cookies,
         )
-    respond = server.respond if type(server) is Exchange else _responder(server)
+    log: _Replay | None = None
+    respond: Callable[[Request], Response]
+    if type(server) is Exchange:
+        respond = server.respond
+    else:
+        respond = _responder(server)
+        if type(server) is _Replay:
+            log = server  # Evaluation.steps: the check functions record their steps
     # The plan is keyed by the profile's identity (see _plan), inlined: it is most
     # of a simple request's bookkeeping.
     plan: _Plan | None = request._memo.get(id(profile))
@@ -866,6 +963,7 @@ def evaluate(
     reason: Reason | None
     # A redirect's failure some engines report only after the next hop's preflight.
     deferred: Reason | None = None
+    deferred_check: tuple[Response, str] = (_NO_OPTIONS_HANDLER, "")
 
     while True:
         if hop.notes:
@@ -876,7 +974,9 @@ def evaluate(
         tainting = hop.tainting
         if hop.preflight_path:
             # HTTP fetch step 2.1: a preflight unless the cache already vouches for it.
-            if cache is not None and _cache_vouches(cache, hop, profile, plan.forced, now):
+            if (cache is not None and _cache_vouches(cache, hop, profile, plan.forced, now)) or (
+                log is not None and log.cache_hit()
+            ):
                 notes += _CACHE_HIT_NOTES
             else:
                 step = _preflight(
@@ -887,6 +987,7 @@ def evaluate(
                     forced=plan.forced,
                     credentialed=credentialed,
                     now=now,
+                    log=log,
                 )
                 reason, cache = step.reason, step.cache
                 notes += step.notes
@@ -895,6 +996,10 @@ def evaluate(
                 if reason is not None:
                     return _finish(request, profile, reason, notes, sent, responses, cache)
         if deferred is not None:
+            if log is not None:
+                # The engine reports this redirect's credentialed check now, after the
+                # next hop's preflight: record it here, as the last request's step.
+                _cors_failure(*deferred_check, True, True, profile, log)
             return _finish(request, profile, deferred, notes, sent, responses, cache)
 
         wire = hop.wire
@@ -914,7 +1019,12 @@ def evaluate(
         # HTTP fetch step 4: the CORS check, on every response including redirects.
         if tainting is _CORS:
             reason = _cors_failure(
-                response, hop.serialized, credentialed, isinstance(location, URL), profile
+                response,
+                hop.serialized,
+                credentialed,
+                isinstance(location, URL),
+                profile,
+                log,
             )
             if reason is not None:
                 if (
@@ -935,6 +1045,8 @@ def evaluate(
                 request, profile, None, notes, sent, responses, cache, response, tainting
             )
         # HTTP fetch step 6: the redirect mode decides, for every redirect status.
+        if log is not None:
+            _record_redirect_mode(log, request.redirect)
         if request.redirect is _REDIRECT_ERROR:
             reason = Reason(
                 code=ReasonCode.REDIRECT_MODE_ERROR, stage=Stage.REDIRECT, status=response.status
@@ -952,9 +1064,10 @@ def evaluate(
             deferred = _same_origin_credentials_redirect_failure(
                 request, wire, response, hop, profile
             )
+            deferred_check = (response, hop.serialized)
         if follow is None:
             follow = _Follow(request, plan)
-        reason, redirect_notes = follow.redirect(hop, response, location, profile)
+        reason, redirect_notes = follow.redirect(hop, response, location, profile, log)
         notes += redirect_notes
         if reason is not None:
             return _finish(request, profile, reason, notes, sent, responses, cache)
@@ -1200,6 +1313,7 @@ class _Follow:
         response: Response,
         location: URL | bool,
         profile: BrowserProfile,
+        log: StepLog | None = None,
     ) -> tuple[Reason | None, tuple[Note, ...]]:
         """HTTP-redirect fetch: check the redirect, then change the request for the next hop.
 
@@ -1207,7 +1321,7 @@ class _Follow:
         """
         request = self.request
         reason = _redirect_failure(
-            request, location, response, self.redirects, hop.tainting, profile, self.body
+            request, location, response, self.redirects, hop.tainting, profile, self.body, log
         )
         if reason is not None:
             return reason, ()
@@ -1387,6 +1501,7 @@ def _preflight(
     forced: bool,
     credentialed: bool,
     now: float,
+    log: StepLog | None = None,
 ) -> _PreflightStep:
     """Fetch: CORS-preflight fetch, and what its result does to the cache."""
     method, unsafe = hop.method, hop.pf_unsafe
@@ -1396,6 +1511,7 @@ def _preflight(
     assert key is not None
     assert preflight is not None
     answer = _answer(respond, preflight)
+    # With a log (Evaluation.steps) the checks run again, every step recorded.
     result = preflight_verdict(
         method=method,
         has_authorization=hop.pf_has_authorization,
@@ -1406,6 +1522,7 @@ def _preflight(
         response=answer,
         profile=profile,
         cors_checked=not hop.pf_skips_cors_check,
+        log=log,
     )
     if isinstance(result, Reason):
         # Fetch: main fetch step 12.2 — a failed preflight clears the cache entries.
@@ -1431,6 +1548,14 @@ def _preflight(
     return _PreflightStep(preflight, answer, result.failure, cache, notes)
 
 
+def _record_redirect_mode(log: StepLog, mode: RedirectMode) -> None:
+    """Record HTTP fetch's "Switch on request's redirect mode" for one redirect."""
+    passed = None if mode is _REDIRECT_MANUAL else mode is _REDIRECT_FOLLOW
+    log.add(
+        StepCode.REDIRECT_MODE, Stage.REDIRECT, passed, observed=mode.value, expected=("follow",)
+    )
+
+
 def _redirect_failure(
     request: Request,
     location: URL | bool,
@@ -1439,42 +1564,95 @@ def _redirect_failure(
     tainting: ResponseType | None,
     profile: BrowserProfile,
     body: Body | None,
+    log: StepLog | None = None,
 ) -> Reason | None:
-    """Fetch: HTTP-redirect fetch steps 3-11, the checks that end in a network error."""
+    """Fetch: HTTP-redirect fetch, the checks that end in a network error.
+
+    With ``log``, each check is recorded (those after a failure as skipped).
+    """
     status = response.status
+    stage = Stage.REDIRECT
+    failure: Reason | None = None
+    raw = (response.index.get("location") or [""])[0][:512]
+    # "If locationURL is failure, then return a network error."
     if not isinstance(location, URL):
-        return Reason(
+        failure = Reason(
             code=ReasonCode.REDIRECT_INVALID_LOCATION,
-            stage=Stage.REDIRECT,
+            stage=stage,
             header="location",
-            value=(response.index.get("location") or [""])[0][:512],
+            value=raw,
             status=status,
         )
+        if log is None:
+            return failure
+        log.add(StepCode.LOCATION, stage, False, header="location", observed=raw)
+        for code in (
+            StepCode.REDIRECT_SCHEME,
+            StepCode.REDIRECT_COUNT,
+            StepCode.REDIRECT_CREDENTIALS,
+            StepCode.REDIRECT_BODY,
+        ):
+            log.add(code, stage, True)  # recorded as skipped: nothing to look at
+        return failure
+    if log is not None:
+        log.add(StepCode.LOCATION, stage, True, header="location", observed=raw)
+    serialized = location.serialize()[:512]
+    # "If locationURL's scheme is not an HTTP(S) scheme, then return a network error."
     if not location.is_http:
-        return Reason(
-            code=ReasonCode.REDIRECT_NON_HTTP_SCHEME,
-            stage=Stage.REDIRECT,
-            value=location.serialize()[:512],
-            status=status,
+        failure = Reason(
+            code=ReasonCode.REDIRECT_NON_HTTP_SCHEME, stage=stage, value=serialized, status=status
         )
-    if redirects >= profile.max_redirects:
-        return Reason(
+        if log is None:
+            return failure
+    if log is not None:
+        log.add(StepCode.REDIRECT_SCHEME, stage, location.is_http, observed=serialized)
+    # "If request's redirect count is 20, then return a network error." (The limit is
+    # a profile field.)
+    too_many = redirects >= profile.max_redirects
+    if too_many and failure is None:
+        failure = Reason(
             code=ReasonCode.REDIRECT_TOO_MANY,
-            stage=Stage.REDIRECT,
+            stage=stage,
             value=str(redirects),
             expected=str(profile.max_redirects),
             status=status,
         )
-    if location.includes_credentials and (
+        if log is None:
+            return failure
+    if log is not None:
+        log.add(
+            StepCode.REDIRECT_COUNT,
+            stage,
+            not too_many,
+            observed=str(redirects),
+            expected=(str(profile.max_redirects),),
+        )
+    # "If request's mode is "cors", locationURL includes credentials, and request's
+    # origin is not same origin with locationURL's origin, then return a network
+    # error." and "If request's response tainting is "cors" and locationURL includes
+    # credentials, then return a network error."
+    credentials = location.includes_credentials and (
         (request.mode is Mode.CORS and not request.origin.same_origin(location.origin))
         or tainting is _CORS
-    ):
-        return Reason(
-            code=ReasonCode.REDIRECT_HAS_CREDENTIALS,
-            stage=Stage.REDIRECT,
-            value=location.serialize()[:512],
-            status=status,
+    )
+    if credentials and failure is None:
+        failure = Reason(
+            code=ReasonCode.REDIRECT_HAS_CREDENTIALS, stage=stage, value=serialized, status=status
         )
-    if status != 303 and body is not None and body.kind is BodyKind.STREAM:
-        return Reason(code=ReasonCode.REDIRECT_STREAM_BODY, stage=Stage.REDIRECT, status=status)
-    return None
+        if log is None:
+            return failure
+    if log is not None:
+        log.add(StepCode.REDIRECT_CREDENTIALS, stage, not credentials, observed=serialized)
+    # "If internalResponse's status is not 303, request's body is non-null, and
+    # request's body's source is null, then return a network error."
+    stream = status != 303 and body is not None and body.kind is BodyKind.STREAM
+    if stream and failure is None:
+        failure = Reason(code=ReasonCode.REDIRECT_STREAM_BODY, stage=stage, status=status)
+    if log is not None:
+        log.add(
+            StepCode.REDIRECT_BODY,
+            stage,
+            not stream,
+            observed=None if body is None else body.kind.value,
+        )
+    return failure

@@ -45,11 +45,15 @@ from corsspec.engine.model import (
 from corsspec.engine.reasons import Note, NoteCode, Reason, ReasonCode, Stage
 from corsspec.engine.safelist import (
     CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
+    CORS_SAFELISTED_METHODS,
+    SafelistRecorder,
+    SafelistRule,
     cors_unsafe_request_header_names,
     is_cors_safelisted_method,
     is_forbidden_header_key,
     is_no_cors_safelisted_request_header,
 )
+from corsspec.engine.steps import Step, StepCode, StepLog
 from corsspec.engine.url import URL
 from corsspec.errors import ScriptError, ScriptProblem
 
@@ -63,6 +67,7 @@ __all__ = [
     "preflight_request",
     "preflight_verdict",
     "prepare_headers",
+    "request_steps",
     "unsafe_header_names",
 ]
 
@@ -141,6 +146,7 @@ def prepare_headers(
     content_type: str | None,
     profile: BrowserProfile,
     no_cors: bool = False,
+    record: SafelistRecorder | None = None,
 ) -> PreparedHeaders:
     """Build the header list the browser will send, and its CORS-unsafe names.
 
@@ -149,6 +155,8 @@ def prepare_headers(
     "combine"), append the body's Content-Type if script set none (Fetch: Request
     constructor), then compute CORS-unsafe request-header names including the
     UA-added ``Accept: */*`` (Fetch: fetch step 12) when the profile counts it.
+    ``record`` hears every safelist judgement (see
+    :data:`~corsspec.engine.safelist.SafelistRecorder`).
     """
     kept: list[tuple[str, str]] = []
     lowered: set[str] = set()  # byte-lowercased names of what is kept
@@ -189,7 +197,7 @@ def prepare_headers(
         judged = _combine(wire)
     if adds_accept and profile.counts_default_accept:
         judged = (*judged, ("Accept", "*/*"))
-    unsafe = cors_unsafe_request_header_names(judged, profile.safelist_rules)
+    unsafe = cors_unsafe_request_header_names(judged, profile.safelist_rules, record)
     return PreparedHeaders(
         headers=wire, dropped=tuple(sorted(dropped)), adds_accept=adds_accept, unsafe_names=unsafe
     )
@@ -275,15 +283,72 @@ def needs_preflight(request: Request, browser: BrowserLike = CHROMIUM) -> bool:
     :raises InvalidRequestError: ``request`` or ``browser`` is not what it should be.
     """
     browser = _arguments(request, browser)
+    return _classify(request, browser, None)
+
+
+def request_steps(request: Request, browser: BrowserProfile = CHROMIUM) -> tuple[Step, ...]:
+    """The steps of :func:`needs_preflight`, each judgement recorded.
+
+    One step for the use-CORS-preflight flag (when set), one for the method, and one per
+    header judged by the CORS-safelisted request-header rules (with the rule broken and
+    what broke it), plus one per header the 1024-byte budget makes unsafe. Empty when
+    the question does not arise (same-origin, not ``cors`` mode, not HTTP(S)).
+    """
+    log = StepLog()
+    _classify(request, browser, log)
+    return tuple(log.steps)
+
+
+def _classify(request: Request, browser: BrowserProfile, log: StepLog | None) -> bool:
+    """:func:`needs_preflight`; with ``log``, every judgement is recorded."""
+    # Main fetch: "request's mode is "cors"" and the request is cross-origin; a scheme
+    # that is not HTTP(S) never gets this far (it fails or answers itself).
     if request.mode is not Mode.CORS or not request.is_cross_origin:
         return False
     if not request.url.is_http:
         return False
-    if uses_cors_preflight_flag(request, effective_body(request, browser)) or (
-        not is_cors_safelisted_method(request.method)
-    ):
-        return True
-    return bool(_prepared(request, browser).unsafe_names)
+    stage = Stage.REQUEST
+    forced = uses_cors_preflight_flag(request, effective_body(request, browser))
+    safelisted = is_cors_safelisted_method(request.method)
+    if log is None:
+        if forced or not safelisted:
+            return True
+        return bool(_prepared(request, browser).unsafe_names)
+    if forced:
+        flag = "upload-listener" if request.api is Api.XHR else "stream-body"
+        log.add(StepCode.PREFLIGHT_FLAG, stage, False, observed=flag, stops=False)
+    log.add(
+        StepCode.METHOD_SAFELISTED,
+        stage,
+        safelisted,
+        subject=request.method,
+        observed=request.method,
+        expected=tuple(sorted(CORS_SAFELISTED_METHODS)),
+        stops=False,
+    )
+
+    def record(name: str, value: str, rule: SafelistRule | None, detail: str | None) -> None:
+        log.add(
+            StepCode.HEADER_SAFELISTED,
+            stage,
+            rule is None,
+            header=name,
+            subject=byte_lowercase(name),
+            observed=value,
+            rule=rule,
+            detail=detail,
+            stops=False,
+        )
+
+    prepared = prepare_headers(
+        request.headers,
+        api=request.api,
+        content_type=default_content_type(effective_body(request, browser)),
+        profile=browser,
+        no_cors=False,  # only cors-mode requests get here
+        record=record,
+    )
+    return forced or not safelisted or bool(prepared.unsafe_names)
 
 
 def build_preflight(
@@ -416,6 +481,20 @@ def _status_reason(status: int) -> Reason | None:
     return Reason(code=ReasonCode.PREFLIGHT_STATUS_NOT_OK, stage=Stage.PREFLIGHT, status=status)
 
 
+def _status_step(status: int, redirect: bool, log: StepLog | None) -> Reason | None:
+    """The ok-status check of a preflight's answer, recorded in ``log`` when given."""
+    reason = _status_reason(status)
+    if log is not None:
+        log.add(
+            StepCode.STATUS,
+            Stage.PREFLIGHT,
+            reason is None,
+            observed=str(status),
+            detail="redirect" if redirect else None,
+        )
+    return reason
+
+
 def check_preflight_response(
     *,
     method: str,
@@ -460,6 +539,7 @@ def preflight_verdict(
     response: Response,
     profile: BrowserProfile,
     cors_checked: bool = True,
+    log: StepLog | None = None,
 ) -> Reason | PreflightResult:
     """Fetch: CORS-preflight fetch steps 7-10, keeping what a refused answer allowed.
 
@@ -471,8 +551,9 @@ def preflight_verdict(
     and ``unsafe_names`` describe the actual request, ``forced`` is its
     use-CORS-preflight flag, ``origin`` its byte-serialized origin. Returns the first
     failing step's reason, or what the preflight allows. The verdict for one response
-    and one set of inputs is computed once and kept with the response. ``cors_checked``
-    False leaves out the CORS check of step 7 (an engine quirk, see
+    and one set of inputs is computed once and kept with the response; with ``log``
+    it is computed again, every check recorded (see :class:`~corsspec.engine.steps.StepLog`).
+    ``cors_checked`` False leaves out the CORS check of step 7 (an engine quirk, see
     ``BrowserProfile.same_origin_preflight_skips_cors_check``); the status check stays.
     """
     key = (
@@ -487,7 +568,7 @@ def preflight_verdict(
         profile,
     )
     memo = response._memo
-    result = memo.get(key)
+    result = None if log is not None else memo.get(key)
     if result is None:
         result = _check_preflight(
             method=method,
@@ -500,6 +581,7 @@ def preflight_verdict(
             index=response.index,
             profile=profile,
             cors_checked=cors_checked,
+            log=log,
         )
         remember(memo, key, result)
     return result
@@ -517,55 +599,78 @@ def _check_preflight(
     index: Mapping[str, Sequence[str]],
     profile: BrowserProfile,
     cors_checked: bool = True,
+    log: StepLog | None = None,
 ) -> Reason | PreflightResult:
-    # Step 7: a CORS check (with the actual request's credentials mode) and an ok status.
-    # Engines report redirects first, and differ on which of the two they report first.
-    if (
-        status in REDIRECT_STATUSES
-        and profile.preflight_redirect_is_distinct
-        and "location" in index
-    ):
+    """The preflight-response checks; with ``log``, every check is recorded in order
+    (those after the first failure as skipped) and the verdict is the same."""
+    stage = Stage.PREFLIGHT
+    # "If a CORS check for request and response returns success and response's status
+    # is an ok status": engines report redirects first, and differ on which of the
+    # two they report first.
+    redirect = status in REDIRECT_STATUSES and profile.preflight_redirect_is_distinct
+    if redirect and "location" in index:
         # Network stacks treat a 3xx as a redirect only when it has a Location.
-        return Reason(code=ReasonCode.PREFLIGHT_REDIRECT, stage=Stage.PREFLIGHT, status=status)
-    if not cors_checked:
-        first = _status_reason(status)
+        redirected = Reason(code=ReasonCode.PREFLIGHT_REDIRECT, stage=stage, status=status)
+        if log is None:
+            return redirected
+        first: Reason | None = redirected
+        log.add(StepCode.STATUS, stage, False, observed=str(status), detail="redirect")
+        if cors_checked:
+            cors_check(index, origin=origin, credentialed=credentialed, stage=stage, log=log)
+    elif not cors_checked:
+        # The engine skips the CORS check here (same_origin_preflight_skips_cors_check):
+        # nothing to record for it; the status check is the only one.
+        first = _status_step(status, redirect, log)
     elif profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
-        first = _status_reason(status) or cors_check(
-            index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
-        )
+        first = _status_step(status, redirect, log)
+        if first is None or log is not None:
+            cors = cors_check(index, origin=origin, credentialed=credentialed, stage=stage, log=log)
+            first = first or cors
     else:
-        first = cors_check(
-            index, origin=origin, credentialed=credentialed, stage=Stage.PREFLIGHT
-        ) or _status_reason(status)
-    if first is not None:
+        first = cors_check(index, origin=origin, credentialed=credentialed, stage=stage, log=log)
+        if first is None or log is not None:
+            status_failure = _status_step(status, redirect, log)  # recorded even if skipped
+            first = first or status_failure
+    if first is not None and log is None:
         return first
 
-    # Step 7.1-7.2: parse Access-Control-Allow-Methods and -Headers; failure is fatal.
+    # "Let methods be the result of extracting header list values given
+    # `Access-Control-Allow-Methods` and response's header list. Let headerNames be the
+    # result of extracting header list values given `Access-Control-Allow-Headers` and
+    # response's header list. If either methods or headerNames is failure, return a
+    # network error."
     methods = extract_list_values(index, ACAM)
-    if methods is FAILURE:
-        return Reason(
-            code=ReasonCode.ACAM_INVALID,
-            stage=Stage.PREFLIGHT,
-            header=ACAM,
-            value=clip(get(index, ACAM) or ""),
+    raw_acam = get(index, ACAM)
+    if log is not None:
+        log.add(StepCode.ACAM_PARSE, stage, methods is not FAILURE, header=ACAM, observed=raw_acam)
+    if methods is FAILURE and first is None:
+        first = Reason(
+            code=ReasonCode.ACAM_INVALID, stage=stage, header=ACAM, value=clip(raw_acam or "")
         )
+        if log is None:
+            return first
     header_items = extract_list_values(index, ACAH)
-    if header_items is FAILURE:
-        return Reason(
-            code=ReasonCode.ACAH_INVALID,
-            stage=Stage.PREFLIGHT,
-            header=ACAH,
-            value=clip(get(index, ACAH) or ""),
+    raw_acah = get(index, ACAH)
+    if log is not None:
+        log.add(
+            StepCode.ACAH_PARSE, stage, header_items is not FAILURE, header=ACAH, observed=raw_acah
         )
+    if header_items is FAILURE and first is None:
+        first = Reason(
+            code=ReasonCode.ACAH_INVALID, stage=stage, header=ACAH, value=clip(raw_acah or "")
+        )
+        if log is None:
+            return first
     method_list: list[str] = methods if isinstance(methods, list) else []
-    # Step 7.3: a forced preflight without Allow-Methods allows (and caches) the method.
+    # "If methods is null and request's use-CORS-preflight flag is set, then set methods
+    # to a new list containing request's method."
     if methods is None and forced and profile.forced_preflight_allows_own_method:
         method_list = [method]
     allowed_headers = HeaderNameSet.from_items(
         header_items if isinstance(header_items, list) else []
     )
     notes: list[Note] = []
-    # Step 7.7 (computed first, so a refused answer can still report what it allowed).
+    # Max-age (computed first, so a refused answer can still report what it allowed).
     max_age, age_notes = parse_max_age(index, profile)
     notes.extend(age_notes)
     header_list = sorted(allowed_headers.names)
@@ -580,7 +685,14 @@ def _check_preflight(
         credentialed,
         profile,
         notes,
+        log,
+        raw_acam,
+        raw_acah,
     )
+    if log is not None:
+        log.add(StepCode.MAX_AGE, stage, None, header=ACMA, observed=get(index, ACMA))
+        if first is not None:
+            return first
     return PreflightResult(
         methods=tuple(method_list),
         header_names=tuple(header_list),
@@ -599,48 +711,103 @@ def _allow_list_failure(
     credentialed: bool,
     profile: BrowserProfile,
     notes: list[Note],
+    log: StepLog | None = None,
+    raw_acam: str | None = None,
+    raw_acah: str | None = None,
 ) -> Reason | None:
-    """Fetch: CORS-preflight fetch steps 7.4-7.6 (method, Authorization, header rules)."""
-    # Step 7.4: the method must be listed, safelisted, or covered by a usable `*`.
-    if (
-        method not in method_list
-        and not is_cors_safelisted_method(method)
-        and (credentialed or "*" not in method_list)
-    ):
-        return Reason(
+    """Fetch: CORS-preflight fetch, the method and header-name checks.
+
+    With ``log`` every check is recorded (``raw_acam``/``raw_acah`` are the values
+    read) and the first failure is still the one returned.
+    """
+    stage = Stage.PREFLIGHT
+    failure: Reason | None = None
+    # "If request's method is not in methods, request's method is not a CORS-safelisted
+    # method, and request's credentials mode is "include" or methods does not contain
+    # `*`, then return a network error."
+    safelisted = is_cors_safelisted_method(method)
+    if method not in method_list and not safelisted and (credentialed or "*" not in method_list):
+        failure = Reason(
             code=ReasonCode.METHOD_NOT_ALLOWED,
-            stage=Stage.PREFLIGHT,
+            stage=stage,
             header=ACAM,
             value=method,
             expected=method,
         )
+        if log is None:
+            return failure
+    if log is not None:
+        log.add(
+            StepCode.METHOD,
+            stage,
+            failure is None,
+            header=ACAM,
+            subject=method,
+            observed=raw_acam,
+            expected=(method,),
+            detail="safelisted" if safelisted else None,
+        )
 
-    # Step 7.5: Authorization (a CORS non-wildcard request-header name) must be listed
-    # by name, whatever `*` says. All three engines still let `*` cover it.
-    if has_authorization and "authorization" not in allowed_headers.names:
-        if profile.authorization_covered_by_wildcard and allowed_headers.allows(
-            "authorization", credentialed=credentialed
+    # "If one of request's header list's names is a CORS non-wildcard request-header
+    # name and is not a byte-case-insensitive match for an item in headerNames, then
+    # return a network error." All three engines still let `*` cover it.
+    if has_authorization:
+        passed = "authorization" in allowed_headers.names
+        if (
+            not passed
+            and profile.authorization_covered_by_wildcard
+            and allowed_headers.allows("authorization", credentialed=credentialed)
         ):
-            notes.append(Note(code=NoteCode.AUTHORIZATION_COVERED_BY_WILDCARD))
-        else:
-            return Reason(
+            passed = True
+            if failure is None:
+                notes.append(Note(code=NoteCode.AUTHORIZATION_COVERED_BY_WILDCARD))
+        if log is not None:
+            log.add(
+                StepCode.HEADER,
+                stage,
+                passed,
+                header=ACAH,
+                subject="authorization",
+                observed=raw_acah,
+                expected=("authorization",),
+            )
+        if not passed and failure is None:
+            failure = Reason(
                 code=ReasonCode.HEADER_NOT_ALLOWED,
-                stage=Stage.PREFLIGHT,
+                stage=stage,
                 header=ACAH,
                 value="authorization",
                 expected="authorization",
             )
+            if log is None:
+                return failure
 
-    # Step 7.6: every CORS-unsafe name must be listed, or covered by a usable `*`.
+    # "For each unsafeName of the CORS-unsafe request-header names with request's
+    # header list: if unsafeName is not a byte-case-insensitive match for an item in
+    # headerNames and request's credentials mode is "include" or headerNames does not
+    # contain `*`, return a network error."
     for name in unsafe_names:
         if name in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES:
-            continue  # judged in step 7.5
-        if not allowed_headers.allows(name, credentialed=credentialed):
-            return Reason(
+            continue  # judged above
+        passed = allowed_headers.allows(name, credentialed=credentialed)
+        if log is not None:
+            log.add(
+                StepCode.HEADER,
+                stage,
+                passed,
+                header=ACAH,
+                subject=name,
+                observed=raw_acah,
+                expected=(name,),
+            )
+        if not passed and failure is None:
+            failure = Reason(
                 code=ReasonCode.HEADER_NOT_ALLOWED,
-                stage=Stage.PREFLIGHT,
+                stage=stage,
                 header=ACAH,
                 value=name,
                 expected=name,
             )
-    return None
+            if log is None:
+                return failure
+    return failure

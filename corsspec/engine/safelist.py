@@ -10,7 +10,8 @@ header name, and the "parse a single range header value" and MIME-type parsing t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -32,7 +33,11 @@ __all__ = [
     "SAFELISTED_VALUE_BUDGET",
     "SAFELISTED_VALUE_MAX_LEN",
     "SPEC_RULES",
+    "SafelistRecorder",
+    "SafelistRule",
     "SafelistRules",
+    "accept_violation",
+    "content_type_violation",
     "cors_unsafe_request_header_names",
     "has_cors_unsafe_byte",
     "is_client_hint_safelisted",
@@ -41,9 +46,13 @@ __all__ = [
     "is_forbidden_method",
     "is_forbidden_request_header",
     "is_no_cors_safelisted_request_header",
+    "language_violation",
     "normalize_method",
     "parse_mime_essence",
     "parse_single_range",
+    "range_violation",
+    "safelist_violation",
+    "violation_detail",
 ]
 
 
@@ -288,8 +297,145 @@ def is_client_hint_safelisted(key: str, value: str) -> bool:
     return value == "on"
 
 
+class SafelistRule(enum.Enum):
+    """Which rule of Fetch's CORS-safelisted request-header a (name, value) pair breaks.
+
+    One member per rule of https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+    (and of CORS-unsafe request-header names' 1024-byte budget), plus the engine
+    deviations a :class:`SafelistRules` turns on.
+    """
+
+    #: The name is not one the safelist knows ("Switch on name", the otherwise branch).
+    NAME = "name"
+    #: "If value's length is greater than 128, then return false."
+    VALUE_TOO_LONG = "value-too-long"
+    #: Accept / Content-Type: "If value contains a CORS-unsafe request-header byte".
+    UNSAFE_BYTE = "unsafe-byte"
+    #: Engine deviation (``SafelistRules.high_bytes_unsafe``): a byte 0x80-0xFF.
+    HIGH_BYTE = "high-byte"
+    #: Content-Type: "Let mimeType be the result of parsing the result of isomorphic
+    #: decoding value. If mimeType is failure, then return false."
+    CONTENT_TYPE_UNPARSABLE = "content-type-unparsable"
+    #: Content-Type: "If mimeType's essence is not ... then return false."
+    CONTENT_TYPE_NOT_FORM = "content-type-not-form"
+    #: Accept-Language / Content-Language: "If value contains a byte that is not in the
+    #: range 0x30 (0) to 0x39 (9), inclusive, ... then return false."
+    LANGUAGE_BYTE = "language-byte"
+    #: Range: "If rangeValue is failure, then return false. If rangeValue[0] is null,
+    #: then return false."
+    RANGE_NOT_SIMPLE = "range-not-simple"
+    #: Engine deviation (``SafelistRules.range_max_value``): a bound above the limit.
+    RANGE_TOO_LARGE = "range-too-large"
+    #: Engine deviation (``SafelistRules.client_hints``): a client hint's value rule.
+    CLIENT_HINT_VALUE = "client-hint-value"
+    #: CORS-unsafe request-header names: "If the sum of lengths of safelistValueSize is
+    #: greater than 1024, then for each name of potentiallyUnsafeNames, append name".
+    BUDGET = "budget"
+
+
+_NAME = SafelistRule.NAME
+_TOO_LONG = SafelistRule.VALUE_TOO_LONG
+_UNSAFE = SafelistRule.UNSAFE_BYTE
+_HIGH = SafelistRule.HIGH_BYTE
+_LANGUAGE = SafelistRule.LANGUAGE_BYTE
+
+
 def _has_high_byte(value: str) -> bool:
     return not value.isascii()
+
+
+def accept_violation(value: str, rules: SafelistRules = SPEC_RULES) -> SafelistRule | None:
+    """Fetch: CORS-safelisted request-header, the ``accept`` rule (None: safelisted)."""
+    if rules.high_bytes_unsafe and _has_high_byte(value):
+        return _HIGH
+    return _UNSAFE if has_cors_unsafe_byte(value) else None
+
+
+def language_violation(value: str) -> SafelistRule | None:
+    """Fetch: CORS-safelisted request-header, the ``accept-language`` /
+    ``content-language`` rule: only ``0-9A-Za-z``, space, ``*,-.;=`` (None: safelisted)."""
+    return None if _LANGUAGE_BYTES.issuperset(value) else _LANGUAGE
+
+
+def content_type_violation(value: str, rules: SafelistRules = SPEC_RULES) -> SafelistRule | None:
+    """Fetch: CORS-safelisted request-header, the ``content-type`` rule (None: safelisted)."""
+    if has_cors_unsafe_byte(value):
+        return _UNSAFE
+    if rules.high_bytes_unsafe and _has_high_byte(value):
+        return _HIGH
+    essence = parse_mime_essence(value)
+    if essence is None:
+        return SafelistRule.CONTENT_TYPE_UNPARSABLE
+    if essence not in SAFELISTED_CONTENT_TYPE_ESSENCES:
+        return SafelistRule.CONTENT_TYPE_NOT_FORM
+    return None
+
+
+def range_violation(value: str, rules: SafelistRules = SPEC_RULES) -> SafelistRule | None:
+    """Fetch: CORS-safelisted request-header, the ``range`` rule (None: safelisted)."""
+    parsed = parse_single_range(value, unit_case_insensitive=rules.range_unit_case_insensitive)
+    if parsed is None or parsed[0] is None:
+        return SafelistRule.RANGE_NOT_SIMPLE
+    limit = rules.range_max_value
+    if limit is None or (parsed[0] <= limit and (parsed[1] is None or parsed[1] <= limit)):
+        return None
+    return SafelistRule.RANGE_TOO_LARGE
+
+
+def safelist_violation(
+    name: str, value: str, rules: SafelistRules = SPEC_RULES
+) -> SafelistRule | None:
+    """Fetch: CORS-safelisted request-header — the rule ``(name, value)`` breaks.
+
+    None when the pair is safelisted; :func:`is_cors_safelisted_request_header` is this
+    function compared with None. ``rules`` carries an engine's departures.
+    """
+    return _violation(byte_lowercase(name), value, rules)
+
+
+def _violation(key: str, value: str, rules: SafelistRules) -> SafelistRule | None:
+    """:func:`safelist_violation` for a name already byte-lowercased."""
+    if key == "accept":
+        if len(value) > SAFELISTED_VALUE_MAX_LEN:
+            return _TOO_LONG
+        return accept_violation(value, rules)
+    if key == "accept-language" or key == "content-language":
+        if len(value) > SAFELISTED_VALUE_MAX_LEN:
+            return _TOO_LONG
+        return language_violation(value)
+    if key == "content-type":
+        if len(value) > SAFELISTED_VALUE_MAX_LEN:
+            return _TOO_LONG
+        return content_type_violation(value, rules)
+    if key == "range":
+        if len(value) > SAFELISTED_VALUE_MAX_LEN:
+            return _TOO_LONG
+        return range_violation(value, rules)
+    if rules.client_hints and key in CLIENT_HINT_SAFELIST:
+        if len(value) > SAFELISTED_VALUE_MAX_LEN:
+            return _TOO_LONG
+        return None if is_client_hint_safelisted(key, value) else SafelistRule.CLIENT_HINT_VALUE
+    return _NAME
+
+
+def violation_detail(rule: SafelistRule, value: str) -> str | None:
+    """What in ``value`` breaks ``rule``: the first offending character (``'('`` or
+    ``U+00E9``), the length, or None when the rule is about the value as a whole."""
+    if rule is _TOO_LONG:
+        return str(len(value))
+    if rule is _UNSAFE:
+        bad = next((ch for ch in value if ch in _UNSAFE_BYTES), None)
+    elif rule is _HIGH:
+        bad = next((ch for ch in value if not ch.isascii()), None)
+    elif rule is _LANGUAGE:
+        bad = next((ch for ch in value if ch not in _LANGUAGE_BYTES), None)
+    elif rule is SafelistRule.CONTENT_TYPE_NOT_FORM:
+        return parse_mime_essence(value)
+    else:
+        return None
+    if bad is None:
+        return None
+    return repr(bad) if bad.isprintable() else f"U+{ord(bad):04X}"
 
 
 def is_cors_safelisted_request_header(
@@ -299,32 +445,7 @@ def is_cors_safelisted_request_header(
 
     ``rules`` carries an engine's departures (see :class:`SafelistRules`).
     """
-    return _safelisted_key(byte_lowercase(name), value, rules)
-
-
-def _safelisted_key(key: str, value: str, rules: SafelistRules) -> bool:
-    """:func:`is_cors_safelisted_request_header` for a name already byte-lowercased."""
-    if len(value) > SAFELISTED_VALUE_MAX_LEN:
-        return False
-    if key == "accept":
-        if rules.high_bytes_unsafe and _has_high_byte(value):
-            return False
-        return not has_cors_unsafe_byte(value)
-    if key in ("accept-language", "content-language"):
-        return _LANGUAGE_BYTES.issuperset(value)
-    if key == "content-type":
-        if has_cors_unsafe_byte(value) or (rules.high_bytes_unsafe and _has_high_byte(value)):
-            return False
-        return parse_mime_essence(value) in SAFELISTED_CONTENT_TYPE_ESSENCES
-    if key == "range":
-        parsed = parse_single_range(value, unit_case_insensitive=rules.range_unit_case_insensitive)
-        if parsed is None or parsed[0] is None:
-            return False
-        limit = rules.range_max_value
-        return limit is None or (parsed[0] <= limit and (parsed[1] is None or parsed[1] <= limit))
-    if rules.client_hints:
-        return is_client_hint_safelisted(key, value)
-    return False
+    return _violation(byte_lowercase(name), value, rules) is None
 
 
 def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:
@@ -334,27 +455,47 @@ def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:
     ) in NO_CORS_SAFELISTED_REQUEST_HEADER_NAMES and is_cors_safelisted_request_header(name, value)
 
 
+#: Called once per judged header with (name as written, value, broken rule or None,
+#: :func:`violation_detail`), and once more with :attr:`SafelistRule.BUDGET` and the
+#: total for each safelisted header the budget makes unsafe.
+SafelistRecorder = Callable[[str, str, "SafelistRule | None", "str | None"], None]
+
+
 def cors_unsafe_request_header_names(
-    headers: HeaderPairs | Iterable[tuple[str, str]], rules: SafelistRules = SPEC_RULES
+    headers: HeaderPairs | Iterable[tuple[str, str]],
+    rules: SafelistRules = SPEC_RULES,
+    record: SafelistRecorder | None = None,
 ) -> tuple[str, ...]:
     """Fetch: CORS-unsafe request-header names of a header list.
 
     Every header that is not CORS-safelisted is unsafe; if the safelisted values add up
     to more than 1024 bytes, all of them become unsafe too. The result is byte-lowercase,
     de-duplicated and sorted (Fetch: convert header names to a sorted-lowercase set).
+    ``record``, when given, hears every judgement (see :data:`SafelistRecorder`).
     """
     unsafe: list[str] = []
     potentially: list[str] = []
+    judged: list[tuple[str, str]] = []
     total = 0
     for name, value in headers:
         key = byte_lowercase(name)
-        if _safelisted_key(key, value, rules):
+        rule = _violation(key, value, rules)
+        if record is not None:
+            record(name, value, rule, None if rule is None else violation_detail(rule, value))
+            judged.append((name, value))
+        if rule is None:
             potentially.append(key)
             total += len(value)
         else:
             unsafe.append(key)
     if rules.value_budget is not None and total > rules.value_budget:
+        # "If the sum of lengths of safelistValueSize is greater than 1024, then for
+        # each name of potentiallyUnsafeNames, append name to unsafeNames."
         unsafe.extend(potentially)
+        if record is not None:
+            for name, value in judged:
+                if _violation(byte_lowercase(name), value, rules) is None:
+                    record(name, value, SafelistRule.BUDGET, str(total))
     if rules.deduplicate:
         return tuple(sorted(set(unsafe)))
     return tuple(sorted(unsafe))

@@ -10,23 +10,14 @@ import attrs
 
 from corsspec.engine.browsers import SPEC, BrowserProfile
 from corsspec.engine.headers import byte_lowercase
-from corsspec.engine.model import Api, Mode, Request, default_content_type
-from corsspec.engine.preflight import (
-    effective_body,
-    prepare_headers,
-    uses_cors_preflight_flag,
-)
+from corsspec.engine.model import Request
+from corsspec.engine.preflight import request_steps, unsafe_header_names
 from corsspec.engine.safelist import (
-    SAFELISTED_CONTENT_TYPE_ESSENCES,
     SAFELISTED_VALUE_BUDGET,
     SAFELISTED_VALUE_MAX_LEN,
-    has_cors_unsafe_byte,
-    is_client_hint_safelisted,
-    is_cors_safelisted_method,
-    is_cors_safelisted_request_header,
-    parse_mime_essence,
-    parse_single_range,
+    SafelistRule,
 )
+from corsspec.engine.steps import Outcome, Step, StepCode
 
 __all__ = ["CAUSE_MESSAGES", "CauseCode", "PreflightCause", "cause_message", "preflight_causes"]
 
@@ -54,6 +45,7 @@ class CauseCode(enum.Enum):
     LANGUAGE_BYTE = "language-byte"
     RANGE_NOT_SIMPLE = "range-not-simple"
     CLIENT_HINT_VALUE = "client-hint-value"
+    RANGE_TOO_LARGE = "range-too-large"
     SAFELIST_BUDGET = "safelist-budget"
 
 
@@ -113,6 +105,9 @@ CAUSE_MESSAGES: Mapping[CauseCode, str] = MappingProxyType(
             "Range {value} is not one simple range with a start (bytes=N- or bytes=N-M)"
         ),
         CauseCode.CLIENT_HINT_VALUE: "client hint {header}: the value {value} is not a valid hint",
+        CauseCode.RANGE_TOO_LARGE: (
+            "Range {value}: a bound is larger than this browser accepts in a safelisted range"
+        ),
         CauseCode.SAFELIST_BUDGET: (
             f"the safelisted header values add up to {{detail}} bytes, over the"
             f" {SAFELISTED_VALUE_BUDGET}-byte budget, so {{header}} counts as unsafe too"
@@ -120,69 +115,43 @@ CAUSE_MESSAGES: Mapping[CauseCode, str] = MappingProxyType(
     }
 )
 
-_LANGUAGE_BYTES = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=")
+#: The safelist rule a header broke -> the cause that explains it. Chromium's
+#: high-byte rule makes a byte unsafe, so it reads as an unsafe byte.
+_RULE_CAUSES: Mapping[SafelistRule, CauseCode] = MappingProxyType(
+    {
+        SafelistRule.NAME: CauseCode.HEADER_NAME,
+        SafelistRule.VALUE_TOO_LONG: CauseCode.VALUE_TOO_LONG,
+        SafelistRule.UNSAFE_BYTE: CauseCode.UNSAFE_BYTE,
+        SafelistRule.HIGH_BYTE: CauseCode.UNSAFE_BYTE,
+        SafelistRule.CONTENT_TYPE_UNPARSABLE: CauseCode.CONTENT_TYPE_UNPARSABLE,
+        SafelistRule.CONTENT_TYPE_NOT_FORM: CauseCode.CONTENT_TYPE_NOT_FORM,
+        SafelistRule.LANGUAGE_BYTE: CauseCode.LANGUAGE_BYTE,
+        SafelistRule.RANGE_NOT_SIMPLE: CauseCode.RANGE_NOT_SIMPLE,
+        SafelistRule.RANGE_TOO_LARGE: CauseCode.RANGE_TOO_LARGE,
+        SafelistRule.CLIENT_HINT_VALUE: CauseCode.CLIENT_HINT_VALUE,
+        SafelistRule.BUDGET: CauseCode.SAFELIST_BUDGET,
+    }
+)
 
 
-def _char(ch: str) -> str:
-    return repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
-
-
-def _header_cause(
-    name: str, value: str, key: str, profile: BrowserProfile, from_body: bool
-) -> PreflightCause | None:
-    """Why one (name, value) header is not CORS-safelisted (None: it is)."""
-    if is_cors_safelisted_request_header(name, value, profile.safelist_rules):
-        return None
-    safelisted_names = {"accept", "accept-language", "content-language", "content-type", "range"}
-    hint = profile.safelists_client_hints and is_client_hint_safelisted(key, "1")
-    if key not in safelisted_names and not hint and key not in ("ect", "save-data"):
-        return PreflightCause(code=CauseCode.HEADER_NAME, header=name, value=value)
-    if len(value) > SAFELISTED_VALUE_MAX_LEN:
-        return PreflightCause(
-            code=CauseCode.VALUE_TOO_LONG,
-            header=name,
-            value=value[:64],
-            detail=str(len(value)),
-            from_body=from_body,
-        )
-    if key in ("accept", "content-type") and has_cors_unsafe_byte(value):
-        bad = next(ch for ch in value if has_cors_unsafe_byte(ch))
-        return PreflightCause(
-            code=CauseCode.UNSAFE_BYTE,
-            header=name,
-            value=value,
-            detail=_char(bad),
-            from_body=from_body,
-        )
-    if key == "content-type":
-        essence = parse_mime_essence(value)
-        if essence is None:
-            return PreflightCause(
-                code=CauseCode.CONTENT_TYPE_UNPARSABLE,
-                header=name,
-                value=value,
-                from_body=from_body,
-            )
-        if essence not in SAFELISTED_CONTENT_TYPE_ESSENCES:
-            return PreflightCause(
-                code=CauseCode.CONTENT_TYPE_NOT_FORM,
-                header=name,
-                value=value,
-                detail=essence,
-                from_body=from_body,
-            )
-    if key in ("accept-language", "content-language"):
-        bad = next((ch for ch in value if ch not in _LANGUAGE_BYTES), "")
-        return PreflightCause(
-            code=CauseCode.LANGUAGE_BYTE, header=name, value=value, detail=_char(bad)
-        )
-    if key == "range":
-        parsed = parse_single_range(value)
-        if parsed is None or parsed[0] is None:
-            return PreflightCause(code=CauseCode.RANGE_NOT_SIMPLE, header=name, value=value)
-    if key not in safelisted_names:
-        return PreflightCause(code=CauseCode.CLIENT_HINT_VALUE, header=name, value=value)
-    return PreflightCause(code=CauseCode.HEADER_NAME, header=name, value=value)
+def _header_cause(step: Step, script_names: set[str]) -> PreflightCause:
+    """The cause for one header the engine judged not safelisted."""
+    assert step.rule is not None  # precondition: a failed HEADER_SAFELISTED step
+    code = _RULE_CAUSES[step.rule]
+    name = step.header
+    if code is CauseCode.SAFELIST_BUDGET:
+        return PreflightCause(code=code, header=name, detail=step.detail)
+    value = step.observed
+    from_body = step.subject == "content-type" and step.subject not in script_names
+    if code is CauseCode.VALUE_TOO_LONG and value is not None:
+        value = value[:64]
+    return PreflightCause(
+        code=code,
+        header=name,
+        value=value,
+        detail=step.detail if code is not CauseCode.CONTENT_TYPE_UNPARSABLE else None,
+        from_body=from_body and code is not CauseCode.HEADER_NAME,
+    )
 
 
 def preflight_causes(
@@ -191,57 +160,27 @@ def preflight_causes(
     """Why ``browser`` sends a preflight for ``request``: each rule the request breaks.
 
     Empty when no preflight is needed (same-origin, ``no-cors``, or a simple request).
-    Order: the forcing flags, the method, then headers by name.
+    Order: the forcing flags, the method, then headers by name. Rendered from the
+    engine's own record of the request classification
+    (:func:`~corsspec.engine.preflight.request_steps`).
     """
     profile = browser or SPEC
-    if request.mode is not Mode.CORS or not request.is_cross_origin or not request.url.is_http:
-        return ()
     causes: list[PreflightCause] = []
-    body = effective_body(request, profile)
-    if uses_cors_preflight_flag(request, body):
-        if request.api is Api.XHR:
-            causes.append(PreflightCause(code=CauseCode.UPLOAD_LISTENER))
-        else:
-            causes.append(PreflightCause(code=CauseCode.STREAM_BODY))
-    if not is_cors_safelisted_method(request.method):
-        causes.append(PreflightCause(code=CauseCode.METHOD, value=request.method))
-    content_type = default_content_type(body)
-    prepared = prepare_headers(
-        request.headers,
-        api=request.api,
-        content_type=content_type,
-        profile=profile,
-        no_cors=False,  # only cors-mode requests get here
-    )
-    script_names = {byte_lowercase(n) for n, _ in request.headers}
-    judged: list[tuple[str, str]] = list(prepared.headers)
-    if profile.combines_duplicate_request_headers:
-        merged: dict[str, tuple[str, list[str]]] = {}
-        for name, value in judged:
-            merged.setdefault(byte_lowercase(name), (name, []))[1].append(value)
-        judged = [(name, ", ".join(values)) for name, values in merged.values()]
-    if prepared.adds_accept and profile.counts_default_accept:
-        judged.append(("Accept", "*/*"))
-    budget = 0
-    safelisted: list[str] = []
     by_name: dict[str, PreflightCause] = {}
-    for name, value in judged:
-        key = byte_lowercase(name)
-        from_body = key == "content-type" and key not in script_names
-        cause = _header_cause(name, value, key, profile, from_body)
-        if cause is None:
-            budget += len(value)
-            safelisted.append(name)
-        elif key not in by_name:
-            by_name[key] = cause
-    if budget > SAFELISTED_VALUE_BUDGET:
-        for name in safelisted:
-            key = byte_lowercase(name)
-            by_name.setdefault(
-                key,
-                PreflightCause(code=CauseCode.SAFELIST_BUDGET, header=name, detail=str(budget)),
-            )
-    for key in prepared.unsafe_names:
+    script_names = {byte_lowercase(n) for n, _ in request.headers}
+    for step in request_steps(request, profile):
+        if step.outcome is not Outcome.FAIL:
+            continue
+        if step.code is StepCode.PREFLIGHT_FLAG:
+            flag = CauseCode.UPLOAD_LISTENER
+            if step.observed == "stream-body":
+                flag = CauseCode.STREAM_BODY
+            causes.append(PreflightCause(code=flag))
+        elif step.code is StepCode.METHOD_SAFELISTED:
+            causes.append(PreflightCause(code=CauseCode.METHOD, value=step.observed))
+        elif step.subject is not None and step.subject not in by_name:
+            by_name[step.subject] = _header_cause(step, script_names)
+    for key in unsafe_header_names(request, profile):
         cause = by_name.get(key)
         if cause is not None:
             causes.append(cause)

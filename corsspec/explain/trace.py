@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 
 import attrs
 
-from corsspec.engine.browsers import BrowserProfile, PreflightCheckOrder
-from corsspec.engine.fetch import Evaluation, is_preflight
-from corsspec.engine.headers import FAILURE, HeaderNameSet, byte_lowercase, extract_list_values, get
-from corsspec.engine.model import Credentials, Mode, Request, Response
-from corsspec.engine.preflight import (
-    REDIRECT_STATUSES,
-    effective_body,
-    uses_cors_preflight_flag,
-)
+from corsspec.engine.browsers import BrowserProfile
+from corsspec.engine.fetch import Evaluation, record_steps
+from corsspec.engine.headers import byte_lowercase
+from corsspec.engine.model import Mode
 from corsspec.engine.reasons import NoteCode, Reason, ReasonCode, Stage
-from corsspec.engine.safelist import (
-    CORS_NON_WILDCARD_REQUEST_HEADER_NAMES,
-    is_cors_safelisted_method,
-)
-from corsspec.explain._common import (
-    ACAC,
-    ACAH,
-    ACAM,
-    ACAO,
-    ACMA,
-    ACRH,
-    ACRM,
-)
+from corsspec.engine.steps import Outcome, Step, StepCode
 from corsspec.explain.causes import (
     CauseCode,
     PreflightCause,
@@ -37,7 +19,6 @@ from corsspec.explain.causes import (
 )
 from corsspec.explain.messages import (
     _R,
-    _header_value,
     _location_target,
 )
 
@@ -63,43 +44,9 @@ else:  # pragma: no cover - Python 3.10
 # ---------------------------------------------------------------------------------------
 
 
-class Outcome(enum.Enum):
-    """How one check came out."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    #: Not run by the browser: an earlier check failed (observed/expected still shown).
-    SKIPPED = "skipped"
-    #: A fact, not a pass/fail step (what was decided, what script can read).
-    INFO = "info"
-
-
-class CheckCode(enum.Enum):
-    """The checks a browser runs, named after the Fetch Standard's steps."""
-
-    MODE = "mode"
-    SCHEME = "scheme"
-    MIXED_CONTENT = "mixed-content"
-    LOCAL_NETWORK = "local-network"
-    PREFLIGHT_NEEDED = "preflight-needed"
-    PREFLIGHT_CACHE = "preflight-cache"
-    STATUS = "status"
-    ACAO = "acao"
-    ACAC = "acac"
-    ACAM_PARSE = "acam-parse"
-    ACAH_PARSE = "acah-parse"
-    METHOD = "method"
-    HEADER = "header"
-    MAX_AGE = "max-age"
-    REDIRECT_MODE = "redirect-mode"
-    REDIRECT_COUNT = "redirect-count"
-    LOCATION = "location"
-    REDIRECT_SCHEME = "redirect-scheme"
-    REDIRECT_CREDENTIALS = "redirect-credentials"
-    REDIRECT_BODY = "redirect-body"
-    EXPOSE = "expose"
-    #: Requests left out of a long trace (a redirect loop); ``observed`` says how many.
-    ELIDED = "elided"
+#: The trace's check codes are the engine's step codes (one vocabulary; the trace shows
+#: the request classification through :data:`PREFLIGHT_NEEDED` and the causes).
+CheckCode = StepCode
 
 
 @attrs.frozen(kw_only=True)
@@ -194,166 +141,63 @@ _LOCAL_NETWORK_EXPECTED = {
 _KEEP_HOPS = 3
 
 
-def _ok(passed: bool) -> Outcome:
-    return Outcome.PASS if passed else Outcome.FAIL
+_REDIRECT_STEPS = frozenset(
+    {
+        StepCode.REDIRECT_MODE,
+        StepCode.LOCATION,
+        StepCode.REDIRECT_SCHEME,
+        StepCode.REDIRECT_COUNT,
+        StepCode.REDIRECT_CREDENTIALS,
+        StepCode.REDIRECT_BODY,
+    }
+)
 
 
-def _cors_checks(
-    response: Response, *, origin: str, credentialed: bool, stage: Stage
-) -> list[Check]:
-    """Fetch: CORS check, step by step (ACAO, then ACAC with credentials)."""
-    acao = get(response.index, ACAO)
-    if credentialed:
-        acao_ok = acao == origin
-        expected = origin
-    else:
-        acao_ok = acao in ("*", origin)
-        expected = f"{origin} or *"
-    checks = [
-        Check(
-            code=CheckCode.ACAO,
-            stage=stage,
-            outcome=_ok(acao_ok),
-            observed=_ABSENT if acao is None else acao,
-            expected=expected,
-        )
-    ]
-    if credentialed:
-        acac = get(response.index, ACAC)
-        checks.append(
-            Check(
-                code=CheckCode.ACAC,
-                stage=stage,
-                outcome=_ok(acac == "true"),
-                observed=_ABSENT if acac is None else acac,
-                expected="true",
-            )
-        )
-    return checks
+def _observed(step: Step) -> str:
+    return _ABSENT if step.observed is None else step.observed
 
 
-def _preflight_checks(
-    hop: Request, answer: Response, evaluation: Evaluation, profile: BrowserProfile
-) -> list[Check]:
-    """Fetch: CORS-preflight fetch step 7, every check in the engine's order."""
-    request = evaluation.request
-    credentialed = request.credentialed
-    origin = _header_value(hop.headers, "origin") or request.origin.serialize()
-    method = _header_value(hop.headers, ACRM) or request.method
-    names = [n for n in (_header_value(hop.headers, ACRH) or "").split(",") if n]
-    stage = Stage.PREFLIGHT
-    redirect = answer.status in REDIRECT_STATUSES and profile.preflight_redirect_is_distinct
-    status = Check(
-        code=CheckCode.STATUS,
-        stage=stage,
-        outcome=_ok(200 <= answer.status <= 299),
-        observed=str(answer.status),
-        expected="2xx (not a redirect)" if redirect else "2xx",
-    )
-    cors = _cors_checks(answer, origin=origin, credentialed=credentialed, stage=stage)
-    if profile.same_origin_preflight_skips_cors_check and request.origin.same_origin_as_url(
-        hop.url
-    ):
-        cors = []  # this engine does not CORS-check a preflight to the page's own origin
-    checks: list[Check]
-    if redirect or profile.preflight_check_order is PreflightCheckOrder.STATUS_FIRST:
-        checks = [status, *cors]
-    else:
-        checks = [*cors, status]
-    index = answer.index
-    methods = extract_list_values(index, ACAM)
-    header_items = extract_list_values(index, ACAH)
-    raw_acam = get(index, ACAM)
-    raw_acah = get(index, ACAH)
-    checks.append(
-        Check(
-            code=CheckCode.ACAM_PARSE,
-            stage=stage,
-            outcome=_ok(methods is not FAILURE),
-            observed=_ABSENT if raw_acam is None else raw_acam,
-            expected="a list of method names",
-        )
-    )
-    checks.append(
-        Check(
-            code=CheckCode.ACAH_PARSE,
-            stage=stage,
-            outcome=_ok(header_items is not FAILURE),
-            observed=_ABSENT if raw_acah is None else raw_acah,
-            expected="a list of header names",
-        )
-    )
-    method_list = methods if isinstance(methods, list) else []
-    if (
-        methods is None
-        and profile.forced_preflight_allows_own_method
-        and uses_cors_preflight_flag(request, effective_body(request, profile))
-    ):
-        method_list = [method]
-    method_ok = (
-        method in method_list
-        or is_cors_safelisted_method(method)
-        or (not credentialed and "*" in method_list)
-    )
-    checks.append(
-        Check(
-            code=CheckCode.METHOD,
-            stage=stage,
-            outcome=_ok(method_ok),
-            observed=_ABSENT if raw_acam is None else raw_acam,
-            expected=f"{method} (safelisted: no need to list it)"
-            if is_cors_safelisted_method(method)
-            else method,
-            subject=method,
-        )
-    )
-    allowed = HeaderNameSet.from_items(header_items if isinstance(header_items, list) else [])
-    # Step 7.5 (Authorization) runs before step 7.6 (every other name).
-    ordered = [n for n in names if n in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES]
-    ordered += [n for n in names if n not in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES]
-    for name in ordered:
-        if name in CORS_NON_WILDCARD_REQUEST_HEADER_NAMES:
-            ok = name in allowed.names or (
-                profile.authorization_covered_by_wildcard
-                and allowed.allows(name, credentialed=credentialed)
-            )
-        else:
-            ok = allowed.allows(name, credentialed=credentialed)
-        checks.append(
-            Check(
-                code=CheckCode.HEADER,
-                stage=stage,
-                outcome=_ok(ok),
-                observed=_ABSENT if raw_acah is None else raw_acah,
-                expected=name,
-                subject=name,
-            )
-        )
-    max_age = get(index, ACMA)
-    checks.append(
-        Check(
-            code=CheckCode.MAX_AGE,
-            stage=stage,
-            outcome=Outcome.INFO,
-            observed=_ABSENT if max_age is None else max_age,
-            expected=f"seconds to cache (default {profile.max_age_default}"
-            + (f", capped at {profile.max_age_cap}" if profile.max_age_cap else "")
-            + ")",
-        )
-    )
-    return checks
+def _expected(step: Step, profile: BrowserProfile) -> str | None:
+    """The trace's wording of what would pass, for one engine step."""
+    match step.code:
+        case StepCode.STATUS:
+            return "2xx (not a redirect)" if step.detail == "redirect" else "2xx"
+        case StepCode.ACAM_PARSE:
+            return "a list of method names"
+        case StepCode.ACAH_PARSE:
+            return "a list of header names"
+        case StepCode.METHOD:
+            method = step.subject or ""
+            return f"{method} (safelisted: no need to list it)" if step.detail else method
+        case StepCode.MAX_AGE:
+            cap = f", capped at {profile.max_age_cap}" if profile.max_age_cap else ""
+            return f"seconds to cache (default {profile.max_age_default}{cap})"
+        case _:
+            return " or ".join(step.expected) if step.expected else None
 
 
-def _redirect_failure_check(reason: Reason, evaluation: Evaluation) -> Check:
-    code = check_for_reason(reason.code)
-    observed = reason.value
+def _check(step: Step, profile: BrowserProfile) -> Check:
+    """A CORS-check or preflight step as a trace check."""
+    return Check(
+        code=step.code,
+        stage=step.stage,
+        outcome=step.outcome,
+        observed=_observed(step),
+        expected=_expected(step, profile),
+        subject=step.subject,
+    )
+
+
+def _redirect_failure_check(step: Step, evaluation: Evaluation) -> Check:
+    """The redirect step that failed, in the trace's words."""
+    code = step.code
+    observed = step.observed
     expected: str | None = None
     match code:
         case CheckCode.REDIRECT_MODE:
-            observed = evaluation.request.redirect.value
             expected = "follow"
         case CheckCode.REDIRECT_COUNT:
-            expected = f"fewer than {reason.expected}"
+            expected = f"fewer than {step.expected[0]}" if step.expected else None
         case CheckCode.LOCATION:
             expected = "one URL"
         case CheckCode.REDIRECT_SCHEME:
@@ -374,23 +218,55 @@ def _redirect_failure_check(reason: Reason, evaluation: Evaluation) -> Check:
     )
 
 
+def _hop_checks(
+    i: int,
+    steps: list[Step],
+    evaluation: Evaluation,
+    profile: BrowserProfile,
+) -> list[Check]:
+    """The trace checks of one exchange, rendered from the engine's steps about it."""
+    checks: list[Check] = []
+    redirect_passed = False
+    for step in steps:
+        if step.code in _REDIRECT_STEPS:
+            if step.outcome is Outcome.FAIL:
+                checks.append(_redirect_failure_check(step, evaluation))
+            elif step.code is StepCode.LOCATION and step.outcome is Outcome.PASS:
+                redirect_passed = True
+            continue
+        checks.append(_check(step, profile))
+    failed = any(step.outcome is Outcome.FAIL for step in steps)
+    if redirect_passed and not failed and i < len(evaluation.sent) - 1:
+        hop, answer = evaluation.sent[i], evaluation.responses[i]
+        checks.append(
+            Check(
+                code=CheckCode.LOCATION,
+                stage=Stage.REDIRECT,
+                outcome=Outcome.PASS,
+                observed=_location_target(answer, hop.url.serialize()),
+                expected="one http(s) URL",
+            )
+        )
+    return checks
+
+
 def trace(evaluation: Evaluation, browser: BrowserProfile | None = None) -> tuple[Check, ...]:
     """Every check the browser ran, in order, passed or failed, observed vs expected.
 
     Checks that the browser did not reach because an earlier one failed are kept with
-    :attr:`Outcome.SKIPPED`, so the trace also shows what would be next.
+    :attr:`Outcome.SKIPPED`, so the trace also shows what would be next. The checks are
+    the engine's own record (:attr:`~corsspec.Evaluation.steps`), in words; nothing
+    here judges a response again.
     """
-    return _trace(evaluation, browser or evaluation.browser, settle=True)
+    profile = browser or evaluation.browser
+    same = profile is evaluation.browser
+    steps = evaluation.steps if same else record_steps(evaluation, profile)
+    return _trace(evaluation, profile, steps)
 
 
-def _trace(evaluation: Evaluation, profile: BrowserProfile, *, settle: bool) -> tuple[Check, ...]:
-    """The trace; ``settle=False`` leaves each check as this module judged it on its own.
-
-    The checks here re-read the recorded requests and responses instead of replaying
-    the engine, so they could drift from it. Settling makes the last hop agree with the
-    verdict; the unsettled form lets a test prove there was nothing to correct (every
-    case of the conformance corpus, under every profile).
-    """
+def _trace(
+    evaluation: Evaluation, profile: BrowserProfile, steps: tuple[Step, ...] | None
+) -> tuple[Check, ...]:
     request = evaluation.request
     reason = evaluation.reason
     checks: list[Check] = []
@@ -466,47 +342,28 @@ def _trace(evaluation: Evaluation, profile: BrowserProfile, *, settle: bool) -> 
                 observed="cached preflight result covers the request: no preflight sent",
             )
         )
-    tainting_cors = False
-    blocks: list[list[Check]] = []
-    last = len(evaluation.sent) - 1
-    for i, (hop, answer) in enumerate(zip(evaluation.sent, evaluation.responses, strict=True)):
-        hop_checks: list[Check]
-        if is_preflight(hop):
-            hop_checks = _preflight_checks(hop, answer, evaluation, profile)
-        else:
-            if request.mode is Mode.CORS and (
-                tainting_cors or not request.origin.same_origin(hop.url.origin)
-            ):
-                tainting_cors = True
-            is_redirect = answer.status in REDIRECT_STATUSES and "location" in answer.index
-            stage = Stage.REDIRECT if is_redirect else Stage.ACTUAL
-            hop_checks = []
-            if tainting_cors:
-                origin = _header_value(hop.headers, "origin") or request.origin.serialize()
-                # WebKit checks a redirect away from a same-origin start as credentialed.
-                credentialed = request.credentialed or (
-                    is_redirect
-                    and profile.same_origin_credentials_redirects_checked_credentialed
-                    and request.credentials is Credentials.SAME_ORIGIN
-                    and request.origin.same_origin_as_url(request.url)
-                    and not request.origin.same_origin_as_url(hop.url)
-                )
-                hop_checks = _cors_checks(
-                    answer, origin=origin, credentialed=credentialed, stage=stage
-                )
-            if is_redirect and i < last:
-                hop_checks.append(
-                    Check(
-                        code=CheckCode.LOCATION,
-                        stage=Stage.REDIRECT,
-                        outcome=Outcome.PASS,
-                        observed=_location_target(answer, hop.url.serialize()),
-                        expected="one http(s) URL",
-                    )
-                )
-        if settle and i == last and reason is not None:
-            hop_checks = _settle(hop_checks, reason, evaluation)
-        blocks.append(hop_checks)
+    if steps is None:
+        checks.append(
+            Check(
+                code=CheckCode.UNKNOWN,
+                stage=Stage.REQUEST,
+                outcome=Outcome.INFO,
+                observed="the engine does not reach this evaluation's verdict from its"
+                " requests and answers (built by hand?): its checks are unknown",
+            )
+        )
+        if reason is not None:
+            checks.append(_verdict_check(reason))
+        return tuple(checks)
+    by_hop: list[list[Step]] = [[] for _ in evaluation.sent]
+    for step in steps:
+        if step.hop is not None:
+            by_hop[step.hop].append(step)
+    blocks = [_hop_checks(i, hop, evaluation, profile) for i, hop in enumerate(by_hop)]
+    if reason is not None and not any(c.outcome is Outcome.FAIL for b in blocks for c in b):
+        # The engine records a failing step for every reason it gives after a request
+        # went out; this keeps the verdict visible should one ever be missing.
+        blocks.append([_verdict_check(reason)])
     if len(blocks) > 2 * _KEEP_HOPS + 1:
         # A redirect loop: keep the first and last requests, say how many are left out.
         hidden = len(blocks) - 2 * _KEEP_HOPS
@@ -531,39 +388,15 @@ def _trace(evaluation: Evaluation, profile: BrowserProfile, *, settle: bool) -> 
     return tuple(checks)
 
 
-def _settle(checks: list[Check], reason: Reason, evaluation: Evaluation) -> list[Check]:
-    """Make the last hop's checks agree with the verdict: the reason's check fails, and
-    everything after it was not reached."""
-    target = check_for_reason(reason.code)
-    subject = reason.value if target is CheckCode.HEADER else None
-    index = next(
-        (
-            i
-            for i, c in enumerate(checks)
-            if c.code is target and (subject is None or c.subject == subject)
-        ),
-        None,
+def _verdict_check(reason: Reason) -> Check:
+    """The reason's check, from the verdict alone."""
+    return Check(
+        code=check_for_reason(reason.code),
+        stage=reason.stage,
+        outcome=Outcome.FAIL,
+        observed=reason.value,
+        expected=reason.expected,
     )
-    if index is None:
-        if reason.stage is Stage.REDIRECT and target not in (CheckCode.ACAO, CheckCode.ACAC):
-            checks.append(_redirect_failure_check(reason, evaluation))
-        else:
-            checks.append(
-                Check(
-                    code=target,
-                    stage=reason.stage,
-                    outcome=Outcome.FAIL,
-                    observed=reason.value,
-                    expected=reason.expected,
-                )
-            )
-        return checks
-    settled = checks[:index]
-    settled.append(attrs.evolve(checks[index], outcome=Outcome.FAIL))
-    for later in checks[index + 1 :]:
-        outcome = later.outcome if later.outcome is Outcome.INFO else Outcome.SKIPPED
-        settled.append(attrs.evolve(later, outcome=outcome))
-    return settled
 
 
 def _cause_short(cause: PreflightCause) -> str:

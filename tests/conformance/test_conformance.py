@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import corsspec as cs
+from corsspec.engine.steps import Outcome, StepCode
 from tests.casekit import (
     engine_evaluations,
     engine_observations,
@@ -47,44 +48,62 @@ def test_case(case: dict[str, Any], profile: str) -> None:
     assert not problems, f"{case['id']} [{profile}] ({case['source']}):\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_trace_agrees_with_the_engine_unsettled(profile: str) -> None:
-    # explain's trace re-judges each recorded response on its own (it does not replay
-    # the engine), then "settles" the last hop so the reason's check fails. Unsettled,
-    # it must already agree: no failing check on an allowed evaluation; on a blocked
-    # one, no failing check before the last request, and the first failing check (in
-    # the engine's order) is the reason's own. Later checks may fail too (the browser
-    # stops at the first; settling shows them as skipped).
-    from corsspec.explain import CheckCode, Outcome, check_for_reason
-    from corsspec.explain.trace import _trace
+#: The engine step that fails for each reason given after a request went out.
+STEP_FOR_REASON: dict[cs.ReasonCode, StepCode] = {
+    cs.ReasonCode.PREFLIGHT_REDIRECT: StepCode.STATUS,
+    cs.ReasonCode.PREFLIGHT_STATUS_NOT_OK: StepCode.STATUS,
+    cs.ReasonCode.ACAO_MISSING: StepCode.ACAO,
+    cs.ReasonCode.ACAO_MULTIPLE: StepCode.ACAO,
+    cs.ReasonCode.ACAO_INVALID: StepCode.ACAO,
+    cs.ReasonCode.ACAO_MISMATCH: StepCode.ACAO,
+    cs.ReasonCode.ACAO_WILDCARD_WITH_CREDENTIALS: StepCode.ACAO,
+    cs.ReasonCode.ACAC_NOT_TRUE: StepCode.ACAC,
+    cs.ReasonCode.ACAM_INVALID: StepCode.ACAM_PARSE,
+    cs.ReasonCode.ACAH_INVALID: StepCode.ACAH_PARSE,
+    cs.ReasonCode.METHOD_NOT_ALLOWED: StepCode.METHOD,
+    cs.ReasonCode.HEADER_NOT_ALLOWED: StepCode.HEADER,
+    cs.ReasonCode.REDIRECT_MODE_ERROR: StepCode.REDIRECT_MODE,
+    cs.ReasonCode.REDIRECT_TOO_MANY: StepCode.REDIRECT_COUNT,
+    cs.ReasonCode.REDIRECT_HAS_CREDENTIALS: StepCode.REDIRECT_CREDENTIALS,
+    cs.ReasonCode.REDIRECT_INVALID_LOCATION: StepCode.LOCATION,
+    cs.ReasonCode.REDIRECT_NON_HTTP_SCHEME: StepCode.REDIRECT_SCHEME,
+    cs.ReasonCode.REDIRECT_STREAM_BODY: StepCode.REDIRECT_BODY,
+}
 
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_steps_record_the_verdict(profile: str) -> None:
+    # Evaluation.steps replays each evaluation through the engine's own check functions
+    # with a log. For every case: the replay reaches the same verdict (steps is not
+    # None); an allowed evaluation fails no step on any request; a blocked one fails
+    # exactly one, on the last request, and it is the reason's own step (same stage,
+    # same header for a header check). Reasons given before any request went out (mode,
+    # scheme) fail no step.
     problems = []
     for case in CASES:
-        for step, ev in enumerate(engine_evaluations(case, profile)):
+        for index, ev in enumerate(engine_evaluations(case, profile)):
             if isinstance(ev, cs.ScriptError):
                 continue
-            checks = _trace(ev, ev.browser, settle=False)
-            failed = [c for c in checks if c.outcome is Outcome.FAIL]
-            where = f"{case['id']} step {step}"
-            if ev.reason is None:
-                if failed:
-                    problems.append(f"{where}: allowed, but the trace fails {failed[0]}")
+            where = f"{case['id']} step {index}"
+            steps = ev.steps
+            if steps is None:
+                problems.append(f"{where}: the replay does not reach the verdict")
                 continue
+            failed = [s for s in steps if s.hop is not None and s.outcome is Outcome.FAIL]
             reason = ev.reason
-            target = check_for_reason(reason.code)
-            own = [
-                c
-                for c in checks
-                if c.code is target
-                and c.stage is reason.stage
-                and (target is not CheckCode.HEADER or c.subject == reason.value)
-            ]
-            if not failed:
-                # Either the trace does not re-judge this check (most redirect steps:
-                # settling appends it), or it judged it passed, which is drift.
-                if own:
-                    problems.append(f"{where}: {reason.code.value}, trace passes {own[0]}")
+            if reason is None or reason.code not in STEP_FOR_REASON:
+                if failed:
+                    problems.append(f"{where}: {reason}, but the steps fail {failed[0]}")
                 continue
-            if failed[0] not in own:
-                problems.append(f"{where}: {reason.code.value}, trace fails {failed[0]}")
+            if len(failed) != 1:
+                problems.append(f"{where}: {reason.code.value}, {len(failed)} failing steps")
+                continue
+            step = failed[0]
+            if (
+                step.code is not STEP_FOR_REASON[reason.code]
+                or step.stage is not reason.stage
+                or step.hop != len(ev.sent) - 1
+                or (step.code is StepCode.HEADER and step.subject != reason.value)
+            ):
+                problems.append(f"{where}: {reason.code.value}, the steps fail {step}")
     assert not problems, f"[{profile}] {len(problems)} disagreements:\n" + "\n".join(problems[:20])

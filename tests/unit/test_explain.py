@@ -667,3 +667,15 @@ def test_catalogue_lists_every_code_and_marks_approximations() -> None:
     for code in ReasonCode:
         assert f"## `{code.value}`" in text
     assert text.count("*(approximate)*") == len(APPROXIMATE)
+
+
+def test_steps_are_unknown_for_an_evaluation_the_engine_does_not_reach() -> None:
+    request = cs.Request(method="GET", url="https://api.example/x", origin="https://app.example")
+    actual = cs.Response(status=200, headers=[("Access-Control-Allow-Origin", "*")])
+    ev = cs.evaluate(request, cs.Exchange(actual=actual))
+    assert ev.allowed
+    forged = attrs.evolve(ev, reason=cs.Reason(code=cs.ReasonCode.ACAO_MISSING, stage=Stage.ACTUAL))
+    assert forged.steps is None
+    trace = cs.explain.trace(forged)
+    assert trace[-1].outcome is cs.explain.Outcome.FAIL
+    assert any(c.code is cs.explain.CheckCode.UNKNOWN for c in trace)
