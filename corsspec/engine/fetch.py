@@ -1324,6 +1324,12 @@ class _Follow:
             request, location, response, self.redirects, hop.tainting, profile, self.body, log
         )
         if reason is not None:
+            if reason.code is ReasonCode.REDIRECT_INVALID_LOCATION and reason.value:
+                # Never confidently wrong: a host the URL parser cannot map exactly.
+                base = self.url_list[-1]
+                if base.join_unsupported(reason.value):
+                    note = Note(code=NoteCode.LOCATION_HOST_UNSUPPORTED, detail=reason.value)
+                    return reason, (note,)
             return reason, ()
         assert isinstance(location, URL)  # _redirect_failure rejects the failure marker
         current = self.url_list[-1]

@@ -98,6 +98,10 @@ class NoteCode(enum.Enum):
     #: An http: URL from an https: page was not blocked as mixed content because it
     #: targets the local network (the permission gates it instead).
     MIXED_CONTENT_EXEMPT_LOCAL_NETWORK = "mixed-content-exempt-local-network"
+    #: A redirect's Location names a host corsspec cannot map exactly as the URL
+    #: Standard does (URLProblem.UNSUPPORTED_HOST): the redirect was judged a failure,
+    #: but a browser may follow it, so the verdict is not certain (detail: the value).
+    LOCATION_HOST_UNSUPPORTED = "location-host-unsupported"
     #: The response carries headers script cannot read (not safelisted, not exposed);
     #: detail: their lowercase names, comma-separated.
     UNEXPOSED_HEADERS = "unexposed-headers"

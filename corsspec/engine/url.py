@@ -215,6 +215,18 @@ class URL:
             result = attrs.evolve(result, fragment=self.fragment)
         return result
 
+    def join_unsupported(self, reference: str) -> bool:
+        """Whether :meth:`join` fails only because corsspec cannot map the host exactly
+        (``URLProblem.UNSUPPORTED_HOST``): a browser may well parse it, so a verdict
+        built on that failure is not certain."""
+        if len(reference) > MAX_URL_LEN:
+            return False
+        try:
+            _parse(reference, self)
+        except _ParseError as exc:
+            return exc.problem is URLProblem.UNSUPPORTED_HOST
+        return False
+
 
 # --- percent-encoding --------------------------------------------------------------------
 # URL Standard percent-encode sets (https://url.spec.whatwg.org/#percent-encoded-bytes).

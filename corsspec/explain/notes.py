@@ -85,6 +85,12 @@ NOTE_MESSAGES: Mapping[NoteCode, str] = MappingProxyType(
         NoteCode.UNEXPOSED_HEADERS: (
             "script will read null for: {detail}; add Access-Control-Expose-Headers: {exposed}"
         ),
+        NoteCode.LOCATION_HOST_UNSUPPORTED: (
+            "uncertain: the redirect's Location {detail} names a host corsspec cannot map"
+            " exactly (an internationalized name it has no data for), so it treated the"
+            " redirect as failed; a browser may follow it. Check in a browser, or use an"
+            " ASCII (Punycode) host"
+        ),
     }
 )
 
