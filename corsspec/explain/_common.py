@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 
 __all__ = []
@@ -9,6 +10,16 @@ __all__ = []
 
 def __dir__() -> list[str]:
     return __all__
+
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - Python 3.10
+    from typing import NoReturn
+
+    def assert_never(value: NoReturn, /) -> NoReturn:
+        """Exhaustiveness check: mypy reports any call it can reach."""
+        raise AssertionError(f"unhandled value: {value!r}")
 
 
 ACAO = "access-control-allow-origin"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -20,6 +19,7 @@ from corsspec.explain._common import (
     ACAH,
     ACAM,
     ACAO,
+    assert_never,
 )
 from corsspec.explain.messages import (
     _context,
@@ -40,16 +40,6 @@ __all__ = [
 
 def __dir__() -> list[str]:
     return __all__
-
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - Python 3.10
-    from typing import NoReturn
-
-    def assert_never(value: NoReturn, /) -> NoReturn:
-        """Exhaustiveness check: mypy reports any call it can reach."""
-        raise AssertionError(f"unhandled value: {value!r}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -236,7 +226,7 @@ def _fix_template(code: ReasonCode) -> str:
                 " final URL directly, or send the body as a Blob or ArrayBuffer"
             )
         case _:
-            assert_never(code)
+            return assert_never(code)
 
 
 #: Reason code -> fix hint template (placeholders as in :func:`console_message`).
@@ -337,7 +327,7 @@ def fix_for(reason: Reason, request: Request | None = None) -> Fix:
                 header="location",
             )
         case _:
-            assert_never(code)
+            return assert_never(code)
 
 
 def _repaired_list(value: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -18,6 +17,7 @@ from corsspec.explain._common import (
     ACAO,
     ACRM,
     CHROMIUM_CORS_SCHEMES,
+    assert_never,
 )
 
 __all__ = ["APPROXIMATE", "CONSOLE_MESSAGES", "console_message"]
@@ -25,16 +25,6 @@ __all__ = ["APPROXIMATE", "CONSOLE_MESSAGES", "console_message"]
 
 def __dir__() -> list[str]:
     return __all__
-
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - Python 3.10
-    from typing import NoReturn
-
-    def assert_never(value: NoReturn, /) -> NoReturn:
-        """Exhaustiveness check: mypy reports any call it can reach."""
-        raise AssertionError(f"unhandled value: {value!r}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -604,7 +594,7 @@ def _stage_word(stage: Stage) -> str:
         case Stage.EXPOSURE:
             return "exposure"
         case _:
-            assert_never(stage)
+            return assert_never(stage)
 
 
 def _response_phrase(stage: Stage, method: str, status: str) -> str:
@@ -618,7 +608,7 @@ def _response_phrase(stage: Stage, method: str, status: str) -> str:
         case Stage.REQUEST | Stage.EXPOSURE:
             return "response"
         case _:
-            assert_never(stage)
+            return assert_never(stage)
 
 
 def _context(evaluation: Evaluation, reason: Reason, profile: BrowserProfile) -> dict[str, str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import attrs
 
 from corsspec.engine.browsers import BrowserProfile
@@ -12,6 +10,7 @@ from corsspec.engine.headers import byte_lowercase
 from corsspec.engine.model import Mode
 from corsspec.engine.reasons import NoteCode, Reason, ReasonCode, Stage
 from corsspec.engine.steps import Outcome, Step, StepCode
+from corsspec.explain._common import assert_never
 from corsspec.explain.causes import (
     CauseCode,
     PreflightCause,
@@ -27,16 +26,6 @@ __all__ = ["Check", "CheckCode", "Outcome", "check_for_reason", "trace"]
 
 def __dir__() -> list[str]:
     return __all__
-
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - Python 3.10
-    from typing import NoReturn
-
-    def assert_never(value: NoReturn, /) -> NoReturn:
-        """Exhaustiveness check: mypy reports any call it can reach."""
-        raise AssertionError(f"unhandled value: {value!r}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -126,7 +115,7 @@ def check_for_reason(code: ReasonCode) -> CheckCode:
         case ReasonCode.REDIRECT_STREAM_BODY:
             return CheckCode.REDIRECT_BODY
         case _:
-            assert_never(code)
+            return assert_never(code)
 
 
 _ABSENT = "(absent)"
