@@ -962,8 +962,8 @@ def evaluate(
     follow: _Follow | None = None  # redirect bookkeeping, created on the first redirect
     reason: Reason | None
     # A redirect's failure some engines report only after the next hop's preflight.
-    deferred: Reason | None = None
-    deferred_check: tuple[Response, str] = (_NO_OPTIONS_HANDLER, "")
+    # A failure the engine reports one hop late, with the response and origin it judged.
+    deferred: tuple[Reason, Response, str] | None = None
 
     while True:
         if hop.notes:
@@ -996,11 +996,12 @@ def evaluate(
                 if reason is not None:
                     return _finish(request, profile, reason, notes, sent, responses, cache)
         if deferred is not None:
+            late, judged, judged_origin = deferred
             if log is not None:
                 # The engine reports this redirect's credentialed check now, after the
                 # next hop's preflight: record it here, as the last request's step.
-                _cors_failure(*deferred_check, True, True, profile, log)
-            return _finish(request, profile, deferred, notes, sent, responses, cache)
+                _cors_failure(judged, judged_origin, True, True, profile, log)
+            return _finish(request, profile, late, notes, sent, responses, cache)
 
         wire = hop.wire
         assert wire is not None  # precondition: built for every hop without a reason
@@ -1061,10 +1062,10 @@ def evaluate(
                 request, profile, None, notes, sent, responses, cache, response, tainting
             )
         if tainting is _CORS and not credentialed:
-            deferred = _same_origin_credentials_redirect_failure(
+            failure = _same_origin_credentials_redirect_failure(
                 request, wire, response, hop, profile
             )
-            deferred_check = (response, hop.serialized)
+            deferred = None if failure is None else (failure, response, hop.serialized)
         if follow is None:
             follow = _Follow(request, plan)
         reason, redirect_notes = follow.redirect(hop, response, location, profile, log)
